@@ -1,0 +1,5 @@
+export * from './common';
+export * from './receipt';
+export * from './epayment';
+export * from './webhooks';
+export * from './accessToken';
