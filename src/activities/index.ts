@@ -1,0 +1,2 @@
+export { createActivities, type ActivityDeps } from './orderActivities';
+export { toActivityFailure } from './vippsFailures';
