@@ -5,4 +5,5 @@ module.exports = {
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/lib/'],
   testTimeout: 30_000,
+  globalSetup: '<rootDir>/test/support/globalSetup.ts',
 };
