@@ -91,6 +91,203 @@ export function loadVippsConfig(env: Env = process.env): VippsConfig {
   };
 }
 
+const EmulatorEnv = z.object({
+  EMULATOR_PORT: port.default(DEFAULT_EMULATOR_PORT),
+  EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
+  EMULATOR_PUBLIC_URL: url.optional(),
+  EMULATOR_MERCHANT_NAME: z.string().min(1).max(100).default('Demo Shop'),
+  EMULATOR_CURRENCY: z.enum(['NOK', 'DKK', 'EUR']).default('NOK'),
+  EMULATOR_PAYMENT_EXPIRY_SECONDS: positiveInt.default(600),
+  EMULATOR_CAPTURE_GUARANTEE_DAYS: positiveInt.default(7),
+  EMULATOR_TOKEN_TTL_SECONDS: positiveInt.default(3600),
+  EMULATOR_WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
+  EMULATOR_WEBHOOK_RETRY_SCHEDULE_MS: z
+    .string()
+    .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of milliseconds')
+    .default('2000,2000,2000,2000,60000,120000,3600000')
+    .transform((s) => s.split(',').map(Number)),
+  EMULATOR_WEBHOOK_MAX_AGE_HOURS: positiveInt.default(7 * 24),
+  EMULATOR_WEBHOOK_HTTP_HOSTS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
+  EMULATOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Credentials the emulator accepts: the same VIPPS_* variables the client sends. */
+export interface EmulatorCredentials {
+  clientId: string;
+  clientSecret: string;
+  subscriptionKey: string;
+  msn: string;
+}
+
+export interface EmulatorConfig {
+  port: number;
+  host: string;
+  /** Base of the landing-page URLs handed out as `redirectUrl`. */
+  publicUrl: string;
+  merchantName: string;
+  /** The sales unit's market currency; other currencies get ErrorCode 5040. */
+  currency: 'NOK' | 'DKK' | 'EUR';
+  paymentExpiryMs: number;
+  captureGuaranteeMs: number;
+  tokenTtlSeconds: number;
+  webhookTimeoutMs: number;
+  /** Delay before each retry of a failed webhook delivery; the last entry repeats. */
+  webhookRetryScheduleMs: number[];
+  webhookMaxAgeMs: number;
+  /** Hosts besides loopback that may receive webhooks over plain http (e.g. a compose service name). */
+  webhookHttpHosts: string[];
+  logLevel: string;
+  credentials: EmulatorCredentials;
+}
+
+export function loadEmulatorConfig(env: Env = process.env, overrides: { port?: number } = {}): EmulatorConfig {
+  const e = parse(EmulatorEnv, env, 'emulator');
+  const credentials = parse(
+    z.object({
+      VIPPS_CLIENT_ID: z.string().min(1).default(EMULATOR_DEFAULT_CREDENTIALS.clientId),
+      VIPPS_CLIENT_SECRET: z.string().min(1).default(EMULATOR_DEFAULT_CREDENTIALS.clientSecret),
+      VIPPS_SUBSCRIPTION_KEY: z.string().min(1).default(EMULATOR_DEFAULT_CREDENTIALS.subscriptionKey),
+      VIPPS_MSN: z.string().regex(/^[0-9]{4,10}$/, 'must be 4 to 10 digits').default(EMULATOR_DEFAULT_CREDENTIALS.msn),
+    }),
+    env,
+    'emulator credentials',
+  );
+  const listenPort = overrides.port ?? e.EMULATOR_PORT;
+  return {
+    port: listenPort,
+    host: e.EMULATOR_HOST,
+    publicUrl: e.EMULATOR_PUBLIC_URL ?? `http://localhost:${listenPort}`,
+    merchantName: e.EMULATOR_MERCHANT_NAME,
+    currency: e.EMULATOR_CURRENCY,
+    paymentExpiryMs: e.EMULATOR_PAYMENT_EXPIRY_SECONDS * 1000,
+    captureGuaranteeMs: e.EMULATOR_CAPTURE_GUARANTEE_DAYS * 24 * 3600 * 1000,
+    tokenTtlSeconds: e.EMULATOR_TOKEN_TTL_SECONDS,
+    webhookTimeoutMs: e.EMULATOR_WEBHOOK_TIMEOUT_MS,
+    webhookRetryScheduleMs: e.EMULATOR_WEBHOOK_RETRY_SCHEDULE_MS,
+    webhookMaxAgeMs: e.EMULATOR_WEBHOOK_MAX_AGE_HOURS * 3600 * 1000,
+    webhookHttpHosts: e.EMULATOR_WEBHOOK_HTTP_HOSTS,
+    logLevel: e.EMULATOR_LOG_LEVEL,
+    credentials: {
+      clientId: credentials.VIPPS_CLIENT_ID,
+      clientSecret: credentials.VIPPS_CLIENT_SECRET,
+      subscriptionKey: credentials.VIPPS_SUBSCRIPTION_KEY,
+      msn: credentials.VIPPS_MSN,
+    },
+  };
+}
+
+// ---- orders: the workflow's policy, the service, the worker ------------------------------------
+
+/** Development defaults: fine on a laptop with the emulator, refused against the real Vipps APIs. */
+export const DEV_ORDER_API_KEY = 'dev-order-api-key';
+const DEV_PII_SEALING_KEY = 'dev-pii-sealing-key-change-me';
+
+const OrderPolicyEnv = z.object({
+  ORDER_PAYMENT_EXPIRY_MINUTES: positiveInt.default(10),
+  ORDER_POLL_INITIAL_SECONDS: positiveInt.default(5),
+  ORDER_POLL_MAX_SECONDS: positiveInt.default(60),
+  ORDER_CAPTURE_DEADLINE_DAYS: positiveInt.default(7),
+  ORDER_CAPTURE_WARNING_HOURS: positiveInt.default(48),
+  ORDER_CAPTURE_DEADLINE_POLICY: z.enum(['hold', 'cancel']).default('hold'),
+  ORDER_REFUND_WINDOW_DAYS: positiveInt.max(365).default(365),
+});
+
+export interface OrderPolicyConfig {
+  paymentExpiryMs: number;
+  expiryGraceMs: number;
+  pollInitialMs: number;
+  pollMaxMs: number;
+  captureDeadlineFallbackMs: number;
+  captureDeadlineWarningMs: number;
+  captureDeadlinePolicy: 'hold' | 'cancel';
+  refundWindowMs: number;
+}
+
+export function loadOrderPolicy(env: Env = process.env): OrderPolicyConfig {
+  const e = parse(OrderPolicyEnv, env, 'order policy');
+  const day = 24 * 3600 * 1000;
+  return {
+    paymentExpiryMs: e.ORDER_PAYMENT_EXPIRY_MINUTES * 60_000,
+    expiryGraceMs: 2 * 60_000,
+    pollInitialMs: e.ORDER_POLL_INITIAL_SECONDS * 1000,
+    pollMaxMs: e.ORDER_POLL_MAX_SECONDS * 1000,
+    captureDeadlineFallbackMs: e.ORDER_CAPTURE_DEADLINE_DAYS * day,
+    captureDeadlineWarningMs: e.ORDER_CAPTURE_WARNING_HOURS * 3600 * 1000,
+    captureDeadlinePolicy: e.ORDER_CAPTURE_DEADLINE_POLICY,
+    refundWindowMs: e.ORDER_REFUND_WINDOW_DAYS * day,
+  };
+}
+
+const TemporalEnv = z.object({
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('vipps-orders'),
+});
+
+export function loadTaskQueue(env: Env = process.env): string {
+  return parse(TemporalEnv, env, 'Temporal').TEMPORAL_TASK_QUEUE;
+}
+
+const PiiEnv = z.object({ PII_SEALING_KEY: z.string().min(16, 'must be at least 16 characters').optional() });
+
+/** The key that seals customer phone numbers; both the service and the worker need the same one. */
+export function loadPiiSealingKey(env: Env = process.env, vipps: VippsConfig = loadVippsConfig(env)): string {
+  const e = parse(PiiEnv, env, 'PII');
+  if (e.PII_SEALING_KEY) return e.PII_SEALING_KEY;
+  if (isVippsHost(vipps.baseUrl)) throw new ConfigError('Invalid PII configuration:\n  PII_SEALING_KEY: is required when VIPPS_BASE_URL is a Vipps host');
+  return DEV_PII_SEALING_KEY;
+}
+
+const ServiceEnv = z.object({
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: url.optional(),
+  ORDER_API_KEY: z.string().min(12, 'must be at least 12 characters').optional(),
+  VIPPS_WEBHOOK_SECRET: z.string().min(1).optional(),
+  WEBHOOK_CLOCK_SKEW_SECONDS: positiveInt.default(300),
+  RETURN_PAGE_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(5000),
+  ORDER_START_TIMEOUT_MS: positiveInt.default(15_000),
+  DEMO_SHOP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export interface ServiceConfig {
+  port: number;
+  host: string;
+  /** Where Vipps and browsers reach this service; the webhook URL and return URLs derive from it. */
+  publicUrl: string;
+  orderApiKey: string;
+  usingDevApiKey: boolean;
+  /** Secret of the webhook registration; without it the receiver refuses every delivery (503). */
+  webhookSecret?: string;
+  webhookClockSkewMs: number;
+  returnPageWaitMs: number;
+  orderStartTimeoutMs: number;
+  demoShop: boolean;
+  logLevel: string;
+}
+
+export function loadServiceConfig(env: Env = process.env, vipps: VippsConfig = loadVippsConfig(env)): ServiceConfig {
+  const e = parse(ServiceEnv, env, 'service');
+  if (!e.ORDER_API_KEY && isVippsHost(vipps.baseUrl)) {
+    throw new ConfigError('Invalid service configuration:\n  ORDER_API_KEY: is required when VIPPS_BASE_URL is a Vipps host');
+  }
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    orderApiKey: e.ORDER_API_KEY ?? DEV_ORDER_API_KEY,
+    usingDevApiKey: !e.ORDER_API_KEY,
+    ...(e.VIPPS_WEBHOOK_SECRET && { webhookSecret: e.VIPPS_WEBHOOK_SECRET }),
+    webhookClockSkewMs: e.WEBHOOK_CLOCK_SKEW_SECONDS * 1000,
+    returnPageWaitMs: e.RETURN_PAGE_WAIT_MS,
+    orderStartTimeoutMs: e.ORDER_START_TIMEOUT_MS,
+    demoShop: e.DEMO_SHOP,
+    logLevel: e.LOG_LEVEL,
+  };
+}
+
 const SECRET_KEYS = /secret|key|token|password|apikey/i;
 
 /** A copy of a config object that is safe to log: secret-looking fields are replaced. */

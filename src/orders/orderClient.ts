@@ -158,10 +158,13 @@ export class OrderClient {
     return this.command(orderId, (h) => h.startUpdate(retryCaptureUpdate, { args: [], waitForStage: 'ACCEPTED' }));
   }
 
-  /** Wakes the order for a Vipps webhook. Returns false when no such order exists. */
+  /**
+   * Wakes the order for a Vipps webhook. Returns false when no such order exists. Bounded in time:
+   * when Temporal is down the receiver must answer (503) before Vipps' 10-second timeout.
+   */
   async notifyPaymentEvent(reference: string, event: PaymentEventSignal): Promise<boolean> {
     try {
-      await this.handle(reference).signal(paymentEventSignal, event);
+      await this.opts.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => this.handle(reference).signal(paymentEventSignal, event));
       return true;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return false;
@@ -172,7 +175,7 @@ export class OrderClient {
   /** Wakes the order because the customer came back from Vipps. Returns false when no such order exists. */
   async notifyCustomerReturned(orderId: string): Promise<boolean> {
     try {
-      await this.handle(orderId).signal(customerReturnedSignal);
+      await this.opts.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => this.handle(orderId).signal(customerReturnedSignal));
       return true;
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return false;
@@ -288,6 +291,7 @@ function isUnavailable(err: unknown): boolean {
 }
 
 const TIMED_OUT = Symbol('timed out');
+const SIGNAL_DEADLINE_MS = 5_000;
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;

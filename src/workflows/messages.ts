@@ -220,6 +220,8 @@ export interface OrderView {
   alerts: OrderAlert[];
   /** What the order waits for now, in words. */
   waitingFor: string;
+  /** The shop's page for this order, if it gave one when placing it. */
+  shopReturnUrl?: string;
   failureReason?: string;
   /** When the workflow will close (end of the refund window), once known. */
   closesAt?: string;

@@ -295,6 +295,7 @@ export class OrderState {
       timeline: this.timeline.map((t) => ({ ...t })),
     };
     if (this.failureReason) view.failureReason = this.failureReason;
+    if (this.input.shopReturnUrl) view.shopReturnUrl = this.input.shopReturnUrl;
     if (this.closesAt !== undefined) view.closesAt = new Date(this.closesAt).toISOString();
     if (this.lastError) view.lastError = { ...this.lastError };
     return view;

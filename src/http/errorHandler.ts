@@ -1,0 +1,33 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { OrderCommandError } from '../orders/errors';
+
+/**
+ * Errors in one place. The JSON body is `{ error, message, ...details }`: `error` is a stable code
+ * for programs, `message` is for people and names the field when the input was at fault.
+ */
+function errorHandler(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError | OrderCommandError | Error, request, reply) => {
+    if (err instanceof OrderCommandError) {
+      const level = err.httpStatus >= 500 ? 'warn' : 'info';
+      request.log[level]({ code: err.code }, err.message);
+      const body: Record<string, unknown> = { error: err.code, message: err.message };
+      if (err.extra.issues) body.issues = err.extra.issues;
+      if (err.extra.vipps) body.vipps = err.extra.vipps;
+      if (err.extra.order) body.order = err.extra.order;
+      if (err.httpStatus === 503) void reply.header('Retry-After', '2');
+      return reply.code(err.httpStatus).send(body);
+    }
+    const fastifyError = err as FastifyError;
+    if (fastifyError.statusCode && fastifyError.statusCode < 500) {
+      // Malformed JSON, wrong content type, body too large, ...: Fastify's own 4xx.
+      return reply.code(fastifyError.statusCode).send({ error: 'invalid_request', message: fastifyError.message });
+    }
+    request.log.error({ err }, 'unhandled error');
+    return reply.code(500).send({ error: 'internal_error', message: 'unexpected error; see the service log' });
+  });
+
+  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+}
+
+export default fp(errorHandler, { name: 'error-handler' });

@@ -1,0 +1,39 @@
+/** Minimal server-rendered HTML: every interpolated value goes through `esc`. */
+
+export function esc(value: unknown): string {
+  return String(value)
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
+
+/** Formats minor units for people: "NOK 1 234,50" style is locale work; keep it plain and exact. */
+export function money(value: number, currency: string): string {
+  const sign = value < 0 ? '-' : '';
+  const abs = Math.abs(value);
+  return `${currency} ${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+const STYLE = `
+  body { font-family: system-ui, sans-serif; margin: 0; background: #f6f4f1; color: #1d1d1d; }
+  main { max-width: 760px; margin: 2rem auto; background: #fff; border-radius: 12px; padding: 2rem; box-shadow: 0 2px 10px rgba(0,0,0,.06); }
+  h1 { margin-top: 0; font-size: 1.6rem; }
+  table { border-collapse: collapse; width: 100%; margin: 1rem 0; }
+  th, td { text-align: left; padding: .45rem .5rem; border-bottom: 1px solid #eee; vertical-align: top; }
+  .status { display: inline-block; padding: .15rem .55rem; border-radius: 999px; background: #eee; font-size: .85rem; font-weight: 600; }
+  .ok { background: #dff5e3; color: #135c24; } .bad { background: #fde2e1; color: #8a1c14; } .wait { background: #fff3cd; color: #6b4e00; }
+  button, .button { background: #ff5b24; color: #fff; border: 0; border-radius: 8px; padding: .6rem 1.1rem; font-size: 1rem; cursor: pointer; text-decoration: none; display: inline-block; }
+  button.secondary { background: #555; } button.small { padding: .3rem .6rem; font-size: .85rem; }
+  form.inline { display: inline; } input { padding: .35rem; font-size: .9rem; width: 7rem; }
+  .muted { color: #666; font-size: .9rem; } .notice { background: #fff3cd; padding: .6rem .8rem; border-radius: 8px; }
+`;
+
+export function page(title: string, body: string, opts: { refreshSeconds?: number } = {}): string {
+  const refresh = opts.refreshSeconds ? `<meta http-equiv="refresh" content="${opts.refreshSeconds}">` : '';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${refresh}
+<title>${esc(title)}</title><style>${STYLE}</style></head>
+<body><main>${body}</main></body></html>`;
+}

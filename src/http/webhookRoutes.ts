@@ -1,0 +1,83 @@
+import type { FastifyInstance } from 'fastify';
+import type { OrderClient } from '../orders/orderClient';
+import { OrderCommandError } from '../orders/errors';
+import { formatIssues } from '../vipps/schemas/common';
+import { PaymentWebhookEvent } from '../vipps/schemas/epayment';
+import { signingTarget, verifyWebhook } from '../vipps/webhookSignature';
+
+export interface WebhookRouteOptions {
+  orders: OrderClient;
+  /** The URL registered with Vipps; the signature covers its path and host, not what a proxy forwards. */
+  webhookUrl: string;
+  secret?: string;
+  clockSkewMs: number;
+}
+
+export const WEBHOOK_PATH = '/webhooks/vipps';
+const BODY_LIMIT = 64 * 1024;
+
+/**
+ * Receives Vipps webhooks: verify the signature on the raw bytes, parse, signal the order.
+ * It answers 2xx only once Temporal has accepted the signal, so Vipps retries while we are down.
+ */
+export default function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOptions): void {
+  const target = signingTarget(opts.webhookUrl);
+
+  // Keep the exact bytes: re-serialized JSON would not match the signed content hash.
+  app.removeAllContentTypeParsers();
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
+
+  app.post(WEBHOOK_PATH, { bodyLimit: BODY_LIMIT }, async (request, reply) => {
+    if (!opts.secret) {
+      request.log.error('VIPPS_WEBHOOK_SECRET is not set: refusing webhooks until it is (Vipps will retry)');
+      return reply.code(503).send({ error: 'not_configured', message: 'webhook secret not configured' });
+    }
+    const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
+    const verdict = verifyWebhook({ secret: opts.secret, ...target, rawBody: raw, headers: request.headers, clockSkewMs: opts.clockSkewMs });
+    if (!verdict.ok) {
+      request.log.warn({ reason: verdict.reason }, 'webhook rejected: bad signature');
+      return reply.code(401).send({ error: 'invalid_signature', message: verdict.reason });
+    }
+
+    let json: unknown;
+    try {
+      json = JSON.parse(raw.toString('utf8'));
+    } catch {
+      return reply.code(400).send({ error: 'invalid_request', message: 'body is not JSON' });
+    }
+    const parsed = PaymentWebhookEvent.safeParse(json);
+    if (!parsed.success) return reply.code(400).send({ error: 'invalid_request', message: formatIssues(parsed.error) });
+    const event = parsed.data;
+    const log = request.log.child({ reference: event.reference, event: event.name, pspReference: event.pspReference });
+
+    // CREATED tells the order nothing new, and our own captures/refunds/cancels are already known
+    // from their API answers (their keys start with the reference): no wake-up, no billed signal.
+    if (event.name === 'CREATED' || event.idempotencyKey?.startsWith(`${event.reference}.`)) {
+      log.debug('webhook acknowledged without signal');
+      return reply.code(200).send({ status: 'ignored' });
+    }
+
+    try {
+      const known = await opts.orders.notifyPaymentEvent(event.reference, {
+        name: event.name,
+        pspReference: event.pspReference,
+        timestamp: event.timestamp,
+        success: event.success,
+        amount: event.amount,
+        ...(event.idempotencyKey != null && { idempotencyKey: event.idempotencyKey }),
+      });
+      if (!known) {
+        log.warn('webhook for an unknown order; acknowledged so Vipps stops retrying');
+        return reply.code(200).send({ status: 'unknown-order' });
+      }
+      log.info('webhook signalled to the order');
+      return reply.code(200).send({ status: 'accepted' });
+    } catch (err) {
+      if (err instanceof OrderCommandError && err.code === 'temporal_unavailable') {
+        log.error('Temporal unreachable: answering 503 so Vipps retries');
+        return reply.code(503).header('Retry-After', '5').send({ error: 'temporal_unavailable', message: 'try again later' });
+      }
+      throw err;
+    }
+  });
+}

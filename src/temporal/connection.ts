@@ -1,0 +1,28 @@
+import { Client, Connection } from '@temporalio/client';
+import { loadClientConnectConfig } from '@temporalio/envconfig';
+import { NativeConnection } from '@temporalio/worker';
+
+/**
+ * Temporal connections come from the standard environment configuration (TEMPORAL_ADDRESS,
+ * TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*, TEMPORAL_PROFILE, temporal.toml), so the
+ * same code runs against the dev server, a self-hosted cluster or Temporal Cloud.
+ */
+export function temporalSettings(): { address: string; namespace: string; connectionOptions: ReturnType<typeof loadClientConnectConfig>['connectionOptions'] } {
+  const config = loadClientConnectConfig();
+  return {
+    address: config.connectionOptions.address ?? 'localhost:7233',
+    namespace: config.namespace ?? 'default',
+    connectionOptions: config.connectionOptions,
+  };
+}
+
+export async function connectClient(): Promise<Client> {
+  const { connectionOptions, namespace } = temporalSettings();
+  const connection = await Connection.connect(connectionOptions);
+  return new Client({ connection, namespace });
+}
+
+export async function connectWorker(): Promise<{ connection: NativeConnection; namespace: string }> {
+  const { connectionOptions, namespace } = temporalSettings();
+  return { connection: await NativeConnection.connect(connectionOptions), namespace };
+}

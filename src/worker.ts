@@ -1,0 +1,36 @@
+/**
+ * `npm run worker`: runs order workflows and their activities. Scale by running more of these on
+ * the same task queue. Temporal connection from the standard TEMPORAL_* environment.
+ */
+import { Worker } from '@temporalio/worker';
+import { createActivities } from './activities';
+import { ConfigError, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, redactConfig } from './config';
+import { PiiSealer } from './security/piiSealing';
+import { connectWorker } from './temporal/connection';
+import { VippsClient } from './vipps/client';
+
+export async function createWorker(env: Record<string, string | undefined> = process.env): Promise<Worker> {
+  const vippsConfig = loadVippsConfig(env);
+  const vipps = new VippsClient(vippsConfig);
+  const pii = new PiiSealer(loadPiiSealingKey(env, vippsConfig));
+  const { connection, namespace } = await connectWorker();
+  const taskQueue = loadTaskQueue(env);
+  console.log(JSON.stringify({ msg: 'worker starting', taskQueue, namespace, vipps: redactConfig(vippsConfig) }));
+  return Worker.create({
+    connection,
+    namespace,
+    taskQueue,
+    // A prebuilt bundle (npm run build) starts faster; otherwise the workflows are bundled at start.
+    ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),
+    activities: createActivities({ vipps, pii }),
+  });
+}
+
+if (require.main === module) {
+  createWorker()
+    .then((worker) => worker.run())
+    .catch((err: unknown) => {
+      console.error(err instanceof ConfigError ? err.message : err);
+      process.exit(1);
+    });
+}

@@ -1,0 +1,272 @@
+/**
+ * The HTTP service over real HTTP, with a real Temporal dev server and worker (scripted activities):
+ * the order API's contract, the webhook receiver's checks and the return page.
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import type { ServiceConfig } from '../../src/config';
+import { buildService } from '../../src/http/app';
+import { signWebhook, signingTarget } from '../../src/vipps/webhookSignature';
+import { eventually } from '../support/eventually';
+import { FakeVipps } from '../support/fakeVipps';
+import { orderClient, startWorkflowHarness, type WorkflowHarness } from '../support/orderHarness';
+import { newOrderId, sampleOrder } from '../support/orders';
+
+jest.setTimeout(60_000);
+
+const API_KEY = 'test-order-api-key-123';
+const SECRET = 'webhook-secret-for-tests';
+const fake = new FakeVipps();
+let h: WorkflowHarness;
+let app: FastifyInstance;
+let base: string;
+
+function serviceConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
+  return {
+    port: 0,
+    host: '127.0.0.1',
+    publicUrl: 'https://shop.example.com',
+    orderApiKey: API_KEY,
+    usingDevApiKey: false,
+    webhookSecret: SECRET,
+    webhookClockSkewMs: 300_000,
+    returnPageWaitMs: 1_500,
+    orderStartTimeoutMs: 10_000,
+    demoShop: false,
+    logLevel: 'silent',
+    ...overrides,
+  };
+}
+
+beforeAll(async () => {
+  h = await startWorkflowHarness(fake.activities);
+  app = await buildService({ config: serviceConfig(), orders: orderClient(h.temporal.env.client, h.taskQueue) });
+  base = await app.listen({ port: 0, host: '127.0.0.1' });
+}, 120_000);
+
+afterAll(async () => {
+  await app?.close();
+  await h?.stop();
+});
+
+async function api(method: string, path: string, body?: unknown, key: string | null = API_KEY): Promise<{ status: number; json: Record<string, unknown> }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(key !== null && { authorization: `Bearer ${key}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
+    ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+async function workflowExists(orderId: string): Promise<boolean> {
+  try {
+    await h.temporal.env.client.workflow.getHandle(`order-${orderId}`).describe();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function webhookBody(reference: string, name = 'AUTHORIZED', extra: object = {}): string {
+  return JSON.stringify({
+    msn: '123456',
+    reference,
+    pspReference: `psp-${name}-${reference}`,
+    name,
+    amount: { value: 54_800, currency: 'NOK' },
+    timestamp: new Date().toISOString(),
+    success: true,
+    ...extra,
+  });
+}
+
+async function deliver(body: string, opts: { secret?: string; date?: Date; tamper?: boolean } = {}): Promise<{ status: number; json: Record<string, unknown> }> {
+  const target = signingTarget('https://shop.example.com/webhooks/vipps');
+  const headers = signWebhook({ secret: opts.secret ?? SECRET, ...target, body }, opts.date ?? new Date());
+  const res = await fetch(`${base}/webhooks/vipps`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: opts.tamper ? body.replace('54800', '54801') : body,
+  });
+  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+}
+
+describe('order API', () => {
+  test('requests without the API key are refused', async () => {
+    const orderId = newOrderId();
+    expect((await api('POST', '/orders', sampleOrder(orderId), null)).status).toBe(401);
+    expect((await api('POST', '/orders', sampleOrder(orderId), 'wrong-key')).status).toBe(401);
+    expect((await api('GET', `/orders/${orderId}`, undefined, null)).status).toBe(401);
+    expect(await workflowExists(orderId)).toBe(false);
+  });
+
+  test('an invalid order is refused with the field and reason, and no workflow starts', async () => {
+    const orderId = newOrderId();
+    const bad = { ...sampleOrder(orderId), amount: { value: 100, currency: 'NOK' } };
+    const res = await api('POST', '/orders', bad);
+    expect(res.status).toBe(400);
+    expect(res.json.error).toBe('invalid_command');
+    expect(res.json.issues).toEqual([{ field: 'orderLines', reason: 'line totals add up to 54800, but amount.value is 100' }]);
+
+    const badId = await api('POST', '/orders', { ...sampleOrder(), orderId: 'short' });
+    expect(badId.status).toBe(400);
+    expect(badId.json.issues).toEqual([expect.objectContaining({ field: 'orderId' })]);
+    const badPhone = await api('POST', '/orders', { ...sampleOrder(orderId), customer: { phoneNumber: '+47 123' } });
+    expect(badPhone.json.issues).toEqual([expect.objectContaining({ field: 'customer.phoneNumber' })]);
+    const notJson = await api('POST', '/orders', '{"orderId": ');
+    expect(notJson.status).toBe(400);
+    expect(notJson.json.error).toBe('invalid_request');
+    expect(await workflowExists(orderId)).toBe(false);
+  });
+
+  test('an order is placed, read, shipped, refunded; a refused command is a 409 with the reason', async () => {
+    const orderId = newOrderId();
+    const placed = await api('POST', '/orders', { ...sampleOrder(orderId), customer: { phoneNumber: '4712345678' } });
+    expect(placed.status).toBe(201);
+    expect(placed.json).toEqual({ orderId, workflowId: `order-${orderId}`, redirectUrl: `https://landing.example/?token=${orderId}` });
+    // The phone number reaches the createPayment activity sealed, never in clear.
+    const createInput = JSON.stringify(fake.callsFor(orderId, 'createPayment')[0]?.input);
+    expect(createInput).toContain('sealedCustomerPhone');
+    expect(createInput).not.toContain('4712345678');
+
+    const read = await api('GET', `/orders/${orderId}`);
+    expect(read.status).toBe(200);
+    expect(read.json).toEqual(expect.objectContaining({ orderId, status: 'PENDING_PAYMENT' }));
+
+    const early = await api('POST', `/orders/${orderId}/shipments`, { shipmentId: 's1' });
+    expect(early.status).toBe(409);
+    expect(early.json.message).toBe('cannot ship an order that is PENDING_PAYMENT');
+
+    fake.approve(orderId);
+    expect((await deliver(webhookBody(orderId))).status).toBe(200);
+    await eventually(async () => expect((await api('GET', `/orders/${orderId}`)).json.status).toBe('AWAITING_SHIPMENT'));
+
+    const shipped = await api('POST', `/orders/${orderId}/shipments`, { shipmentId: 's1' });
+    expect(shipped.status).toBe(200);
+    expect(shipped.json.status).toBe('COMPLETED');
+    const refund = await api('POST', `/orders/${orderId}/refunds`, { refundId: 'r1', amount: { value: 500, currency: 'NOK' } });
+    expect(refund.status).toBe(200);
+    expect((refund.json.payment as { aggregate: { refunded: number } }).aggregate.refunded).toBe(500);
+    const cancel = await api('POST', `/orders/${orderId}/cancel`, {});
+    expect(cancel.status).toBe(409);
+    expect(cancel.json).toEqual(expect.objectContaining({ error: 'order_conflict', message: 'cannot cancel an order that is COMPLETED' }));
+    expect((cancel.json.order as { status: string }).status).toBe('COMPLETED');
+  });
+
+  test('an unknown order is a 404', async () => {
+    const res = await api('GET', `/orders/${newOrderId()}`);
+    expect(res.status).toBe(404);
+    expect(res.json.error).toBe('order_not_found');
+    expect((await api('POST', `/orders/${newOrderId()}/shipments`, { shipmentId: 'x' })).status).toBe(404);
+  });
+});
+
+describe('webhook receiver', () => {
+  test('a bad signature, a tampered body or a stale date is refused with 401 and signals nothing', async () => {
+    const orderId = newOrderId();
+    await api('POST', '/orders', sampleOrder(orderId));
+    fake.approve(orderId);
+    const body = webhookBody(orderId);
+    expect((await deliver(body, { secret: 'wrong-secret' })).json).toEqual({ error: 'invalid_signature', message: 'signature-mismatch' });
+    expect((await deliver(body, { tamper: true })).json).toEqual({ error: 'invalid_signature', message: 'content-hash-mismatch' });
+    expect((await deliver(body, { date: new Date(Date.now() - 10 * 60_000) })).json).toEqual({ error: 'invalid_signature', message: 'stale-date' });
+    const unsigned = await fetch(`${base}/webhooks/vipps`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+    expect(unsigned.status).toBe(401);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.count(orderId, 'getPayment')).toBe(0);
+    expect((await api('GET', `/orders/${orderId}`)).json.status).toBe('PENDING_PAYMENT');
+  });
+
+  test('a signed but malformed event is a 400 naming the field', async () => {
+    const res = await deliver(webhookBody(newOrderId(), 'AUTHORIZED', { amount: { value: 'x', currency: 'NOK' } }));
+    expect(res.status).toBe(400);
+    expect(res.json.message).toContain('amount.value');
+  });
+
+  test('an event for an unknown order is acknowledged so Vipps stops retrying', async () => {
+    expect(await deliver(webhookBody(newOrderId()))).toEqual({ status: 200, json: { status: 'unknown-order' } });
+  });
+
+  test('CREATED events and our own operations are acknowledged without waking the order', async () => {
+    const orderId = newOrderId();
+    await api('POST', '/orders', sampleOrder(orderId));
+    expect((await deliver(webhookBody(orderId, 'CREATED'))).json).toEqual({ status: 'ignored' });
+    expect((await deliver(webhookBody(orderId, 'CAPTURED', { idempotencyKey: `${orderId}.capture.s1` }))).json).toEqual({ status: 'ignored' });
+    await new Promise((r) => setTimeout(r, 300));
+    expect(fake.count(orderId, 'getPayment')).toBe(0);
+  });
+
+  test('when Temporal is unreachable the receiver answers 503 so Vipps retries', async () => {
+    const connection = await Connection.connect({ address: '127.0.0.1:1', connectTimeout: 200 }).catch(() => Connection.lazy({ address: '127.0.0.1:1' }));
+    const down = await buildService({
+      config: serviceConfig(),
+      orders: orderClient(new Client({ connection }), h.taskQueue),
+    });
+    const url = await down.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const body = webhookBody(newOrderId());
+      const headers = signWebhook({ secret: SECRET, ...signingTarget('https://shop.example.com/webhooks/vipps'), body });
+      const res = await fetch(`${url}/webhooks/vipps`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('retry-after')).toBe('5');
+    } finally {
+      await down.close();
+    }
+  });
+
+  test('without a configured secret every delivery is refused with 503', async () => {
+    const unconfigured = await buildService({ config: serviceConfig({ webhookSecret: undefined }), orders: orderClient(h.temporal.env.client, h.taskQueue) });
+    const url = await unconfigured.listen({ port: 0, host: '127.0.0.1' });
+    try {
+      const body = webhookBody(newOrderId());
+      const headers = signWebhook({ secret: SECRET, ...signingTarget('https://shop.example.com/webhooks/vipps'), body });
+      const res = await fetch(`${url}/webhooks/vipps`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });
+      expect(res.status).toBe(503);
+    } finally {
+      await unconfigured.close();
+    }
+  });
+});
+
+describe('return page', () => {
+  test('shows "order confirmed" once the order has confirmed the authorization itself', async () => {
+    const orderId = newOrderId();
+    await api('POST', '/orders', { ...sampleOrder(orderId), returnUrl: 'https://shop.example.com/thanks?o=1' });
+    fake.approve(orderId);
+    const res = await fetch(`${base}/orders/${orderId}/return`);
+    const html = await res.text();
+    expect(res.status).toBe(200);
+    expect(html).toContain('data-status="AWAITING_SHIPMENT"');
+    expect(html).toContain('Order confirmed');
+    expect(html).toContain('href="https://shop.example.com/thanks?o=1"');
+    expect(fake.count(orderId, 'getPayment')).toBe(1);
+  });
+
+  test('shows "payment not completed" for a rejected payment and "waiting" while Vipps has no answer', async () => {
+    const rejected = newOrderId();
+    await api('POST', '/orders', sampleOrder(rejected));
+    fake.finish(rejected, 'ABORTED');
+    const html = await (await fetch(`${base}/orders/${rejected}/return`)).text();
+    expect(html).toContain('Payment not completed');
+    expect(html).toContain('the customer rejected the payment');
+
+    const pending = newOrderId();
+    await api('POST', '/orders', sampleOrder(pending));
+    const waiting = await (await fetch(`${base}/orders/${pending}/return`)).text();
+    expect(waiting).toContain('data-status="PENDING_PAYMENT"');
+    expect(waiting).toContain('http-equiv="refresh"');
+  });
+
+  test('an unknown order gets a 404 page, and markup in data is escaped', async () => {
+    expect((await fetch(`${base}/orders/${newOrderId()}/return`)).status).toBe(404);
+    expect((await fetch(`${base}/orders/bad%3Cid/return`)).status).toBe(400);
+    const orderId = newOrderId();
+    const order = sampleOrder(orderId);
+    order.orderLines[0]!.name = '<script>alert(1)</script>';
+    await api('POST', '/orders', order);
+    fake.approve(orderId);
+    const html = await (await fetch(`${base}/orders/${orderId}/return`)).text();
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>alert');
+  });
+});
