@@ -1,0 +1,46 @@
+import { ConfigError, DEV_ORDER_API_KEY, EMULATOR_DEFAULT_CREDENTIALS, loadEmulatorConfig, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, redactConfig } from '../../src/config';
+
+describe('configuration', () => {
+  test('defaults point the client at the local emulator with its development credentials', () => {
+    const c = loadVippsConfig({});
+    expect(c.baseUrl).toBe('http://localhost:4010');
+    expect(c.clientId).toBe(EMULATOR_DEFAULT_CREDENTIALS.clientId);
+    expect(c.msn).toBe(EMULATOR_DEFAULT_CREDENTIALS.msn);
+  });
+
+  test('the client and the emulator agree on credentials from the same variables', () => {
+    const env = { VIPPS_CLIENT_ID: 'id-1', VIPPS_CLIENT_SECRET: 'secret-1', VIPPS_SUBSCRIPTION_KEY: 'key-1', VIPPS_MSN: '98765' };
+    const client = loadVippsConfig(env);
+    const emulator = loadEmulatorConfig(env).credentials;
+    expect(emulator).toEqual({ clientId: client.clientId, clientSecret: client.clientSecret, subscriptionKey: client.subscriptionKey, msn: client.msn });
+  });
+
+  test('the real Vipps APIs require explicit credentials, named in the error', () => {
+    expect(() => loadVippsConfig({ VIPPS_BASE_URL: 'https://apitest.vipps.no' })).toThrow(ConfigError);
+    expect(() => loadVippsConfig({ VIPPS_BASE_URL: 'https://apitest.vipps.no' })).toThrow(/VIPPS_CLIENT_ID: is required when VIPPS_BASE_URL is https:\/\/apitest.vipps.no/);
+    const real = { VIPPS_BASE_URL: 'https://api.vipps.no', VIPPS_CLIENT_ID: 'a', VIPPS_CLIENT_SECRET: 'b', VIPPS_SUBSCRIPTION_KEY: 'c', VIPPS_MSN: '1234' };
+    expect(loadVippsConfig(real).baseUrl).toBe('https://api.vipps.no');
+    expect(() => loadServiceConfig(real)).toThrow(/ORDER_API_KEY/);
+    expect(() => loadPiiSealingKey(real)).toThrow(/PII_SEALING_KEY/);
+  });
+
+  test('bad values name the variable', () => {
+    expect(() => loadVippsConfig({ VIPPS_MSN: 'abc' })).toThrow(/VIPPS_MSN: must be 4 to 10 digits/);
+    expect(() => loadEmulatorConfig({ EMULATOR_PORT: 'x' })).toThrow(/EMULATOR_PORT/);
+    expect(() => loadOrderPolicy({ ORDER_CAPTURE_DEADLINE_POLICY: 'maybe' })).toThrow(/ORDER_CAPTURE_DEADLINE_POLICY/);
+    expect(() => loadServiceConfig({ ORDER_API_KEY: 'short' })).toThrow(/ORDER_API_KEY: must be at least 12 characters/);
+  });
+
+  test('the service has development defaults and derives its public URL from the port', () => {
+    const c = loadServiceConfig({ PORT: '3100' });
+    expect(c).toEqual(expect.objectContaining({ port: 3100, publicUrl: 'http://localhost:3100', orderApiKey: DEV_ORDER_API_KEY, usingDevApiKey: true, demoShop: false }));
+  });
+
+  test('redaction hides secrets and keys but keeps the rest', () => {
+    const redacted = redactConfig(loadVippsConfig({ VIPPS_CLIENT_SECRET: 'top-secret', VIPPS_SUBSCRIPTION_KEY: 'sub-key' }));
+    expect(JSON.stringify(redacted)).not.toContain('top-secret');
+    expect(JSON.stringify(redacted)).not.toContain('sub-key');
+    expect(redacted.clientSecret).toBe('[redacted]');
+    expect(redacted.msn).toBe(EMULATOR_DEFAULT_CREDENTIALS.msn);
+  });
+});
