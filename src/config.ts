@@ -249,6 +249,7 @@ const ServiceEnv = z.object({
   RETURN_PAGE_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(5000),
   ORDER_START_TIMEOUT_MS: positiveInt.default(15_000),
   DEMO_SHOP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  TEMPORAL_UI_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -265,6 +266,8 @@ export interface ServiceConfig {
   returnPageWaitMs: number;
   orderStartTimeoutMs: number;
   demoShop: boolean;
+  /** Where operators open the Temporal UI; the demo merchant page links orders there. */
+  temporalUiUrl?: string;
   logLevel: string;
 }
 
@@ -284,6 +287,7 @@ export function loadServiceConfig(env: Env = process.env, vipps: VippsConfig = l
     returnPageWaitMs: e.RETURN_PAGE_WAIT_MS,
     orderStartTimeoutMs: e.ORDER_START_TIMEOUT_MS,
     demoShop: e.DEMO_SHOP,
+    ...(e.TEMPORAL_UI_URL && { temporalUiUrl: e.TEMPORAL_UI_URL }),
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -2,20 +2,27 @@
  * `npm run worker`: runs order workflows and their activities. Scale by running more of these on
  * the same task queue. Temporal connection from the standard TEMPORAL_* environment.
  */
-import { Worker } from '@temporalio/worker';
+import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from './activities';
 import { ConfigError, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, redactConfig } from './config';
 import { PiiSealer } from './security/piiSealing';
 import { connectWorker } from './temporal/connection';
 import { VippsClient } from './vipps/client';
 
-export async function createWorker(env: Record<string, string | undefined> = process.env): Promise<Worker> {
+export interface WorkerSetup {
+  env?: Record<string, string | undefined>;
+  /** An existing connection (the local stack); otherwise one from the TEMPORAL_* environment. */
+  temporal?: { connection: NativeConnection; namespace: string };
+  quiet?: boolean;
+}
+
+export async function createWorker({ env = process.env, temporal, quiet = false }: WorkerSetup = {}): Promise<Worker> {
   const vippsConfig = loadVippsConfig(env);
   const vipps = new VippsClient(vippsConfig);
   const pii = new PiiSealer(loadPiiSealingKey(env, vippsConfig));
-  const { connection, namespace } = await connectWorker();
+  const { connection, namespace } = temporal ?? (await connectWorker());
   const taskQueue = loadTaskQueue(env);
-  console.log(JSON.stringify({ msg: 'worker starting', taskQueue, namespace, vipps: redactConfig(vippsConfig) }));
+  if (!quiet) console.log(JSON.stringify({ msg: 'worker starting', taskQueue, namespace, vipps: redactConfig(vippsConfig) }));
   return Worker.create({
     connection,
     namespace,

@@ -1,6 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ServiceConfig } from '../config';
 import type { OrderClient } from '../orders/orderClient';
+import demoShop from './demoShop';
 import errorHandler from './errorHandler';
 import healthRoutes from './healthRoutes';
 import orderRoutes from './orderRoutes';
@@ -10,16 +11,14 @@ import webhookRoutes, { WEBHOOK_PATH } from './webhookRoutes';
 export interface ServiceDeps {
   config: ServiceConfig;
   orders: OrderClient;
-  /** Extra route plugins (the demo shop), registered after the core ones. */
-  plugins?: ((app: FastifyInstance) => void | Promise<void>)[];
 }
 
 export function webhookUrl(config: ServiceConfig): string {
   return `${config.publicUrl}${WEBHOOK_PATH}`;
 }
 
-/** The Fastify service: webhook receiver, order API, return page, health. Each route group is a plugin. */
-export async function buildService({ config, orders, plugins = [] }: ServiceDeps): Promise<FastifyInstance> {
+/** The Fastify service: webhook receiver, order API, return page, health, and the demo shop when enabled. Each route group is a plugin. */
+export async function buildService({ config, orders }: ServiceDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -38,6 +37,12 @@ export async function buildService({ config, orders, plugins = [] }: ServiceDeps
   });
   await app.register(orderRoutes, { orders, apiKey: config.orderApiKey });
   await app.register(returnPage, { orders, waitMs: config.returnPageWaitMs });
-  for (const plugin of plugins) await app.register(plugin);
+  if (config.demoShop) {
+    await app.register(demoShop, {
+      orders,
+      namespace: orders.temporal.options.namespace,
+      ...(config.temporalUiUrl && { temporalUiUrl: config.temporalUiUrl }),
+    });
+  }
   return app;
 }
