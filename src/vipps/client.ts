@@ -74,7 +74,7 @@ export class VippsClient {
 
   // ---- ePayment v1 ---------------------------------------------------------------------------
 
-  createPayment(body: CreatePaymentRequest, call: IdempotentCall): Promise<CreatePaymentResponse> {
+  async createPayment(body: CreatePaymentRequest, call: IdempotentCall): Promise<CreatePaymentResponse> {
     return this.call('createPayment', 'POST', '/epayment/v1/payments', {
       body: this.checkBody('createPayment', CreatePaymentRequest, body),
       idempotencyKey: call.idempotencyKey,
@@ -82,19 +82,19 @@ export class VippsClient {
     });
   }
 
-  getPayment(reference: string): Promise<GetPaymentResponse> {
+  async getPayment(reference: string): Promise<GetPaymentResponse> {
     return this.call('getPayment', 'GET', `/epayment/v1/payments/${this.ref('getPayment', reference)}`, {
       responseSchema: GetPaymentResponse,
     });
   }
 
-  getPaymentEventLog(reference: string): Promise<z.output<typeof PaymentEventLog>> {
+  async getPaymentEventLog(reference: string): Promise<z.output<typeof PaymentEventLog>> {
     return this.call('getPaymentEventLog', 'GET', `/epayment/v1/payments/${this.ref('getPaymentEventLog', reference)}/events`, {
       responseSchema: PaymentEventLog,
     });
   }
 
-  capturePayment(reference: string, body: CaptureModificationRequest, call: IdempotentCall): Promise<ModificationResponse> {
+  async capturePayment(reference: string, body: CaptureModificationRequest, call: IdempotentCall): Promise<ModificationResponse> {
     return this.call('capturePayment', 'POST', `/epayment/v1/payments/${this.ref('capturePayment', reference)}/capture`, {
       body: this.checkBody('capturePayment', CaptureModificationRequest, body),
       idempotencyKey: call.idempotencyKey,
@@ -106,7 +106,7 @@ export class VippsClient {
    * Cancels (releases) what is left of the reservation, or terminates a payment not yet authorized.
    * With `cancelTransactionOnly: true` an authorized payment is left alone and Vipps answers 6060.
    */
-  cancelPayment(reference: string, body: CancelModificationRequest, call: Partial<IdempotentCall> = {}): Promise<ModificationResponse> {
+  async cancelPayment(reference: string, body: CancelModificationRequest, call: Partial<IdempotentCall> = {}): Promise<ModificationResponse> {
     return this.call('cancelPayment', 'POST', `/epayment/v1/payments/${this.ref('cancelPayment', reference)}/cancel`, {
       body: this.checkBody('cancelPayment', CancelModificationRequest, body),
       idempotencyKey: call.idempotencyKey,
@@ -114,7 +114,7 @@ export class VippsClient {
     });
   }
 
-  refundPayment(reference: string, body: RefundModificationRequest, call: IdempotentCall): Promise<ModificationResponse> {
+  async refundPayment(reference: string, body: RefundModificationRequest, call: IdempotentCall): Promise<ModificationResponse> {
     return this.call('refundPayment', 'POST', `/epayment/v1/payments/${this.ref('refundPayment', reference)}/refund`, {
       body: this.checkBody('refundPayment', RefundModificationRequest, body),
       idempotencyKey: call.idempotencyKey,
@@ -135,14 +135,14 @@ export class VippsClient {
 
   // ---- Webhooks v1 ----------------------------------------------------------------------------
 
-  registerWebhook(body: RegisterWebhookRequest): Promise<RegisterWebhookResponse> {
+  async registerWebhook(body: RegisterWebhookRequest): Promise<RegisterWebhookResponse> {
     return this.call('registerWebhook', 'POST', '/webhooks/v1/webhooks', {
       body: this.checkBody('registerWebhook', RegisterWebhookRequest, body),
       responseSchema: RegisterWebhookResponse,
     });
   }
 
-  listWebhooks(): Promise<ListWebhooksResponse> {
+  async listWebhooks(): Promise<ListWebhooksResponse> {
     return this.call('listWebhooks', 'GET', '/webhooks/v1/webhooks', { responseSchema: ListWebhooksResponse });
   }
 
@@ -154,20 +154,20 @@ export class VippsClient {
   // ---- Order Management v2 --------------------------------------------------------------------
 
   /** Attaches a receipt to an order (for ePayment, the order id is the payment reference). Immutable: a second call gets 409. */
-  addReceipt(orderId: string, receipt: Receipt, paymentType: PaymentType = 'ECOM'): Promise<string> {
+  async addReceipt(orderId: string, receipt: Receipt, paymentType: PaymentType = 'ECOM'): Promise<string> {
     return this.call('addReceipt', 'POST', `/order-management/v2/${paymentType}/receipts/${this.orderId('addReceipt', orderId)}`, {
       body: this.checkBody('addReceipt', Receipt, receipt),
       responseSchema: OrderManagementId,
     });
   }
 
-  getOrder(orderId: string, paymentType: PaymentType = 'ECOM'): Promise<OrderV2Response> {
+  async getOrder(orderId: string, paymentType: PaymentType = 'ECOM'): Promise<OrderV2Response> {
     return this.call('getOrder', 'GET', `/order-management/v2/${paymentType}/${this.orderId('getOrder', orderId)}`, {
       responseSchema: OrderV2Response,
     });
   }
 
-  putCategory(orderId: string, category: OrderCategory, paymentType: PaymentType = 'ECOM'): Promise<string> {
+  async putCategory(orderId: string, category: OrderCategory, paymentType: PaymentType = 'ECOM'): Promise<string> {
     return this.call('putCategory', 'PUT', `/order-management/v2/${paymentType}/categories/${this.orderId('putCategory', orderId)}`, {
       body: this.checkBody('putCategory', OrderCategory, category),
       responseSchema: OrderManagementId,

@@ -8,6 +8,7 @@ import { loadVippsConfig } from '../../src/config';
 import { VippsClient } from '../../src/vipps/client';
 import type { OrderView, PlaceOrderResult } from '../../src/workflows/messages';
 import { eventually } from '../support/eventually';
+import { quietTemporalLogs } from '../support/temporalLogs';
 import { newOrderId, sampleOrder } from '../support/orders';
 
 jest.setTimeout(90_000);
@@ -15,6 +16,7 @@ jest.setTimeout(90_000);
 let stack: LocalStack;
 
 beforeAll(async () => {
+  quietTemporalLogs();
   stack = await startLocalStack({
     // A clean environment: nothing from the developer's shell leaks in.
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
