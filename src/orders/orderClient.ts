@@ -193,10 +193,13 @@ export class OrderClient {
     }
   }
 
-  /** Recent orders from Temporal visibility (eventually consistent; for the demo merchant page). */
+  /**
+   * Recent orders from Temporal visibility (eventually consistent; for the demo merchant page).
+   * No ORDER BY: SQL visibility (the dev server, PostgreSQL) refuses it; it returns newest first anyway.
+   */
   async listRecentOrders(limit = 50): Promise<OrderSummary[]> {
     const out: OrderSummary[] = [];
-    for await (const wf of this.opts.client.workflow.list({ query: `WorkflowType = 'orderWorkflow' AND TaskQueue = '${this.opts.taskQueue}' ORDER BY StartTime DESC` })) {
+    for await (const wf of this.opts.client.workflow.list({ query: `WorkflowType = 'orderWorkflow' AND TaskQueue = '${this.opts.taskQueue}'` })) {
       const sa = wf.typedSearchAttributes;
       const amount = sa.get(OrderAmountMinor);
       out.push({
@@ -209,7 +212,7 @@ export class OrderClient {
       });
       if (out.length >= limit) break;
     }
-    return out;
+    return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
   }
 
   private handle(orderId: string): WorkflowHandle<typeof orderWorkflow> {

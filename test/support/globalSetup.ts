@@ -1,7 +1,9 @@
-// Installs the Temporal CLI once per jest run, before any worker starts, so test suites never race
-// to download it and their beforeAll hooks are not charged for a first-time install.
+// Once per jest run, before any suite starts: the Temporal CLI (so suites never race to install
+// it) and the Debian packages the browser and compose tests need.
+import { ensureSystemDeps } from '../../scripts/system-deps';
 import { ensureTemporalCli } from '../../scripts/temporal-cli';
 
 export default async function globalSetup(): Promise<void> {
   await ensureTemporalCli((line) => console.log(`[temporal] ${line}`));
+  await ensureSystemDeps((line) => console.log(`[setup] ${line}`));
 }
