@@ -20,6 +20,17 @@ export default tseslint.config(
     },
   },
   {
+    // Plain CommonJS scripts that run before dependencies are installed: no type information.
+    files: ['**/*.js'],
+    ...tseslint.configs.disableTypeChecked,
+    languageOptions: {
+      parserOptions: { projectService: false, project: false },
+      sourceType: 'commonjs',
+      globals: { require: 'readonly', process: 'readonly', console: 'readonly', __dirname: 'readonly', module: 'writable' },
+    },
+    rules: { ...tseslint.configs.disableTypeChecked.rules, '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node APIs, no I/O libraries.
     files: ['src/workflows/**/*.ts'],
     rules: {
