@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
@@ -29,7 +30,9 @@ const positiveInt = z.coerce.number().int().positive();
 const url = z.url().transform((u) => u.replace(/\/+$/, ''));
 
 function parse<T extends z.ZodType>(schema: T, env: Env, section: string): z.output<T> {
-  const result = schema.safeParse(env);
+  // An empty variable counts as unset (compose files pass `${X:-}` through as "").
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(present);
   if (!result.success) {
     const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`Invalid ${section} configuration:\n${lines.join('\n')}`);
@@ -245,6 +248,8 @@ const ServiceEnv = z.object({
   PUBLIC_URL: url.optional(),
   ORDER_API_KEY: z.string().min(12, 'must be at least 12 characters').optional(),
   VIPPS_WEBHOOK_SECRET: z.string().min(1).optional(),
+  VIPPS_WEBHOOK_SECRET_FILE: z.string().min(1).optional(),
+  VIPPS_WEBHOOK_URL: url.optional(),
   WEBHOOK_CLOCK_SKEW_SECONDS: positiveInt.default(300),
   RETURN_PAGE_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(5000),
   ORDER_START_TIMEOUT_MS: positiveInt.default(15_000),
@@ -260,6 +265,8 @@ export interface ServiceConfig {
   publicUrl: string;
   orderApiKey: string;
   usingDevApiKey: boolean;
+  /** The URL registered with Vipps (its host and path are what the signature covers). */
+  webhookUrl: string;
   /** Secret of the webhook registration; without it the receiver refuses every delivery (503). */
   webhookSecret?: string;
   webhookClockSkewMs: number;
@@ -273,16 +280,19 @@ export interface ServiceConfig {
 
 export function loadServiceConfig(env: Env = process.env, vipps: VippsConfig = loadVippsConfig(env)): ServiceConfig {
   const e = parse(ServiceEnv, env, 'service');
+  const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
+  const webhookSecret = e.VIPPS_WEBHOOK_SECRET ?? (e.VIPPS_WEBHOOK_SECRET_FILE ? readSecretFile('VIPPS_WEBHOOK_SECRET_FILE', e.VIPPS_WEBHOOK_SECRET_FILE) : undefined);
   if (!e.ORDER_API_KEY && isVippsHost(vipps.baseUrl)) {
     throw new ConfigError('Invalid service configuration:\n  ORDER_API_KEY: is required when VIPPS_BASE_URL is a Vipps host');
   }
   return {
     port: e.PORT,
     host: e.HOST,
-    publicUrl: e.PUBLIC_URL ?? `http://localhost:${e.PORT}`,
+    publicUrl,
+    webhookUrl: e.VIPPS_WEBHOOK_URL ?? `${publicUrl}/webhooks/vipps`,
     orderApiKey: e.ORDER_API_KEY ?? DEV_ORDER_API_KEY,
     usingDevApiKey: !e.ORDER_API_KEY,
-    ...(e.VIPPS_WEBHOOK_SECRET && { webhookSecret: e.VIPPS_WEBHOOK_SECRET }),
+    ...(webhookSecret && { webhookSecret }),
     webhookClockSkewMs: e.WEBHOOK_CLOCK_SKEW_SECONDS * 1000,
     returnPageWaitMs: e.RETURN_PAGE_WAIT_MS,
     orderStartTimeoutMs: e.ORDER_START_TIMEOUT_MS,
@@ -290,6 +300,18 @@ export function loadServiceConfig(env: Env = process.env, vipps: VippsConfig = l
     ...(e.TEMPORAL_UI_URL && { temporalUiUrl: e.TEMPORAL_UI_URL }),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/** Secrets mounted as files (Docker/Kubernetes secrets); an empty or missing file is a config error. */
+function readSecretFile(variable: string, file: string): string {
+  let content: string;
+  try {
+    content = readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`Invalid service configuration:\n  ${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!content) throw new ConfigError(`Invalid service configuration:\n  ${variable}: ${file} is empty`);
+  return content;
 }
 
 const SECRET_KEYS = /secret|key|token|password|apikey/i;

@@ -6,7 +6,7 @@ import errorHandler from './errorHandler';
 import healthRoutes from './healthRoutes';
 import orderRoutes from './orderRoutes';
 import returnPage from './returnPage';
-import webhookRoutes, { WEBHOOK_PATH } from './webhookRoutes';
+import webhookRoutes from './webhookRoutes';
 
 export interface ServiceDeps {
   config: ServiceConfig;
@@ -14,7 +14,7 @@ export interface ServiceDeps {
 }
 
 export function webhookUrl(config: ServiceConfig): string {
-  return `${config.publicUrl}${WEBHOOK_PATH}`;
+  return config.webhookUrl;
 }
 
 /** The Fastify service: webhook receiver, order API, return page, health, and the demo shop when enabled. Each route group is a plugin. */

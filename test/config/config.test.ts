@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { ConfigError, DEV_ORDER_API_KEY, EMULATOR_DEFAULT_CREDENTIALS, loadEmulatorConfig, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, redactConfig } from '../../src/config';
 
 describe('configuration', () => {
@@ -43,4 +46,28 @@ describe('configuration', () => {
     expect(redacted.clientSecret).toBe('[redacted]');
     expect(redacted.msn).toBe(EMULATOR_DEFAULT_CREDENTIALS.msn);
   });
+});
+
+describe('service secrets and URLs', () => {
+  test('the webhook secret can come from a file, and the webhook URL from its own variable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = join(dir, 'secret');
+    writeFileSync(file, 'from-a-file\n');
+    const c = loadServiceConfig({ VIPPS_WEBHOOK_SECRET_FILE: file, PUBLIC_URL: 'http://localhost:3000', VIPPS_WEBHOOK_URL: 'http://service:3000/webhooks/vipps' });
+    expect(c.webhookSecret).toBe('from-a-file');
+    expect(c.webhookUrl).toBe('http://service:3000/webhooks/vipps');
+    expect(loadServiceConfig({ PUBLIC_URL: 'https://shop.example.com' }).webhookUrl).toBe('https://shop.example.com/webhooks/vipps');
+  });
+
+  test('a missing or empty secret file is a config error naming the variable', () => {
+    expect(() => loadServiceConfig({ VIPPS_WEBHOOK_SECRET_FILE: '/nonexistent/secret' })).toThrow(/VIPPS_WEBHOOK_SECRET_FILE: cannot read \/nonexistent\/secret \(ENOENT\)/);
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    writeFileSync(join(dir, 'empty'), '  \n');
+    expect(() => loadServiceConfig({ VIPPS_WEBHOOK_SECRET_FILE: join(dir, 'empty') })).toThrow(/is empty/);
+  });
+});
+
+test('empty variables count as unset', () => {
+  expect(loadVippsConfig({ VIPPS_CLIENT_ID: '', VIPPS_MSN: '' }).clientId).toBe(EMULATOR_DEFAULT_CREDENTIALS.clientId);
+  expect(loadServiceConfig({ ORDER_API_KEY: '' }).usingDevApiKey).toBe(true);
 });

@@ -26,6 +26,7 @@ function serviceConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
     port: 0,
     host: '127.0.0.1',
     publicUrl: 'https://shop.example.com',
+    webhookUrl: 'https://shop.example.com/webhooks/vipps',
     orderApiKey: API_KEY,
     usingDevApiKey: false,
     webhookSecret: SECRET,

@@ -1,0 +1,66 @@
+/**
+ * docker-compose.yml is validated here (CI has no Docker engine, only Debian's docker-compose):
+ * the file parses, has every part of the stack, keeps the worker scalable, registers exactly the
+ * search attributes the workflow uses, and runs entry points that exist.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { run } from '../../scripts/process';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
+import { searchAttributeFlags } from '../../scripts/search-attributes';
+
+const ROOT = join(__dirname, '..', '..');
+
+interface ComposeService {
+  image?: string;
+  build?: unknown;
+  command?: string[] | string;
+  ports?: unknown[];
+  container_name?: string;
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+}
+
+let services: Record<string, ComposeService>;
+
+beforeAll(async () => {
+  await run('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT });
+  const { stdout } = await run('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT });
+  services = (parse(stdout) as { services: Record<string, ComposeService> }).services;
+});
+
+test('docker-compose config accepts the file and it holds the whole stack', () => {
+  expect(Object.keys(services).sort()).toEqual(['emulator', 'postgresql', 'search-attributes', 'service', 'temporal', 'temporal-ui', 'webhook-register', 'worker']);
+  expect(services.temporal?.environment?.DB).toBe('postgres12');
+  expect(services.temporal?.environment?.POSTGRES_SEEDS).toBe('postgresql');
+});
+
+test('the worker can be scaled: no fixed name, no published port', () => {
+  expect(services.worker?.container_name).toBeUndefined();
+  expect(services.worker?.ports).toBeUndefined();
+  expect(services.worker?.depends_on?.['search-attributes']?.condition).toBe('service_completed_successfully');
+});
+
+test('the search attributes registered at start are exactly the workflow\'s', () => {
+  const script = ([] as string[]).concat(services['search-attributes']?.command ?? []).join(' ');
+  const expected = searchAttributeFlags(ORDER_SEARCH_ATTRIBUTES).filter((f) => f !== '--search-attribute');
+  for (const pair of expected) expect(script).toContain(pair);
+  expect(script.match(/\w+=(Keyword|Datetime|KeywordList|Int|Text|Bool|Double)\b/g)).toHaveLength(expected.length);
+});
+
+test('the app services run entry points that the build produces', () => {
+  for (const name of ['emulator', 'worker', 'service', 'webhook-register']) {
+    const command = ([] as string[]).concat(services[name]?.command ?? []).join(' ');
+    const entry = /lib\/([\w/]+)\.js/.exec(command)?.[1];
+    expect(entry).toBeDefined();
+    expect(existsSync(join(ROOT, 'src', `${entry}.ts`))).toBe(true);
+  }
+});
+
+test('the service reads the webhook secret the registration writes, and the emulator may call it over http', () => {
+  expect(services.service?.environment?.VIPPS_WEBHOOK_SECRET_FILE).toBe('/secrets/webhook-secret');
+  expect(([] as string[]).concat(services['webhook-register']?.command ?? []).join(' ')).toContain('--secret-file /secrets/webhook-secret');
+  expect(services.emulator?.environment?.EMULATOR_WEBHOOK_HTTP_HOSTS).toBe('service');
+  expect(services.worker?.environment?.VIPPS_WEBHOOK_URL).toBe('http://service:3000/webhooks/vipps');
+});
