@@ -401,6 +401,51 @@ describe('capture deadline', () => {
   });
 });
 
+describe('operators', () => {
+  async function found(query: string, workflowId: string): Promise<boolean> {
+    for await (const wf of h.temporal.env.client.workflow.list({ query })) if (wf.workflowId === workflowId) return true;
+    return false;
+  }
+
+  test.concurrent('the documented search-attribute queries find the orders they describe', async () => {
+    const orders = client();
+    const waiting = await authorizedOrder(orders);
+    const failed = await authorizedOrder(orders);
+    fake.script(failed).captureFailures.push({ status: 400, errorCode: 6100 });
+    await orders.ship(failed, { shipmentId: 'x' });
+    const soon = new Date(Date.now() + 8 * 24 * 3600_000).toISOString();
+    await eventually(async () => {
+      expect(await found(`OrderStatus IN ('AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED')`, `order-${waiting}`)).toBe(true);
+      expect(await found(`OrderStatus IN ('AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED') AND CaptureDeadline < '${soon}'`, `order-${waiting}`)).toBe(true);
+      expect(await found(`OrderAlerts = 'CAPTURE_FAILED'`, `order-${failed}`)).toBe(true);
+      expect(await found(`OrderStatus = 'NEEDS_ATTENTION'`, `order-${failed}`)).toBe(true);
+      expect(await found(`VippsReference = '${waiting}'`, `order-${waiting}`)).toBe(true);
+    });
+    expect(await found(`OrderAlerts = 'CAPTURE_FAILED'`, `order-${waiting}`)).toBe(false);
+  });
+
+  test.concurrent('cancelling the workflow itself releases the reservation before it ends', async () => {
+    const orders = client();
+    const orderId = await authorizedOrder(orders);
+    await orders.ship(orderId, { shipmentId: 'part', orderLineIds: ['socks'] });
+    const handle = h.temporal.env.client.workflow.getHandle(`order-${orderId}`);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    expect(fake.payment(orderId).aggregate).toEqual({ authorized: 54_800, captured: 30_000, cancelled: 24_800, refunded: 0 });
+    expect(fake.callsFor(orderId, 'cancelPayment').map((c) => (c.input as { transactionOnly: boolean }).transactionOnly)).toEqual([false]);
+  });
+
+  test.concurrent('cancelling the workflow of a pending payment cancels the payment', async () => {
+    const orders = client();
+    const orderId = newOrderId();
+    await orders.placeOrder(sampleOrder(orderId));
+    const handle = h.temporal.env.client.workflow.getHandle(`order-${orderId}`);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    expect(fake.payment(orderId).state).toBe('TERMINATED');
+  });
+});
+
 test('an unknown order is reported as not found', async () => {
   const err = await rejection(client().getOrder(newOrderId()));
   expect(err.code).toBe('order_not_found');
