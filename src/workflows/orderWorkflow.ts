@@ -13,6 +13,7 @@ import {
   allHandlersFinished,
   condition,
   isCancellation,
+  patched,
   setCurrentDetails,
   setHandler,
   upsertSearchAttributes,
@@ -58,6 +59,15 @@ type Command =
   | { kind: 'retryCapture'; done: { value: boolean } };
 
 type TimedEvent = { at: number; kind: 'warn' | 'deadline' | 'close' };
+
+/**
+ * Changes that alter the commands an already running order would issue. Each stays until no
+ * order started before it is open (see docs/workflow.md, "Changing the workflow safely").
+ */
+const PATCHES = {
+  /** 2026-11: a payment unknown to Vipps after its expiry ends the order (it used to be polled forever). */
+  notFoundEndsOrder: 'payment-not-found-ends-order',
+} as const;
 
 const FINAL_PAYMENT_REASONS = {
   ABORTED: 'the customer rejected the payment',
@@ -316,6 +326,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
         if (payment.state !== 'CREATED') return onNotPaid(payment.state);
       }
       if (expired) {
+        // Past its expiry Vipps says the payment does not exist (404, e.g. created under other
+        // credentials): nothing can be reserved, so end the order rather than poll forever.
+        if (!payment && order.lastError?.step === 'getPayment' && order.lastError.status === 404 && patched(PATCHES.notFoundEndsOrder)) {
+          return onNotPaid('ABORTED', 'Vipps does not know this payment (404); nothing was reserved');
+        }
         // Vipps should have expired it by now; cancel it ourselves, but only if it is still unauthorized.
         // A refused cancel stays refused for its key, so each attempt gets a new one.
         const result = await cancelUnauthorized(`expire-${++expireAttempts}`);

@@ -28,6 +28,8 @@ export interface Script {
   captureGuaranteeMs?: number;
   /** Simulates a payment authorized between the workflow's last look and its cancel (6060). */
   authorizeOnTransactionOnlyCancel?: boolean;
+  /** getPayment and cancel answer 404 / 5090, as if Vipps had never seen the payment. */
+  unknownToVipps?: boolean;
 }
 
 export class FakeVipps {
@@ -103,6 +105,7 @@ export class FakeVipps {
     },
     getPayment: async (reference) => {
       this.calls.push({ name: 'getPayment', reference, input: reference });
+      if (this.script(reference).unknownToVipps) this.fail('getPayment', { status: 404, errorCode: 5090 });
       return Promise.resolve(this.snapshot(this.payment(reference)));
     },
     capturePayment: async (input) => {
@@ -121,6 +124,7 @@ export class FakeVipps {
     },
     cancelPayment: async (input) => {
       this.calls.push({ name: 'cancelPayment', reference: input.reference, input });
+      if (this.script(input.reference).unknownToVipps) this.fail('cancelPayment', { status: 404, errorCode: 5090 });
       const p = this.payment(input.reference);
       if (input.transactionOnly && this.script(input.reference).authorizeOnTransactionOnlyCancel && p.state === 'CREATED') this.approve(input.reference);
       if (input.transactionOnly && p.state === 'AUTHORIZED') return Promise.resolve({ outcome: 'already-authorized' as const });

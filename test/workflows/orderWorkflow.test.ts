@@ -171,6 +171,16 @@ describe('authorization', () => {
     expect(fake.payment(orderId).aggregate.cancelled).toBe(0);
   });
 
+  test.concurrent('a payment Vipps does not know (404) after its expiry ends the order instead of polling forever', async () => {
+    const orders = client({ paymentExpiryMs: 600, expiryGraceMs: 300, pollInitialMs: 200, pollMaxMs: 400 });
+    const orderId = newOrderId();
+    fake.script(orderId).unknownToVipps = true;
+    await orders.placeOrder(sampleOrder(orderId));
+    const outcome = await result(orderId);
+    expect(outcome).toEqual(expect.objectContaining({ status: 'PAYMENT_FAILED', failureReason: 'Vipps does not know this payment (404); nothing was reserved' }));
+    expect(fake.count(orderId, 'cancelPayment')).toBe(0);
+  });
+
   test.concurrent('when the webhook is lost, polling finds the authorization', async () => {
     const orders = client({ pollInitialMs: 300, pollMaxMs: 600 });
     const orderId = newOrderId();
