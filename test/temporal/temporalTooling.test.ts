@@ -8,7 +8,7 @@ import {
   planSearchAttributes,
   searchAttributeFlags,
 } from '../../scripts/search-attributes';
-import { checkBuildInfo, parseGoBuildInfo } from '../../scripts/temporal-cli';
+import { checkBuildInfo, parseGoBuildInfo, sdkDownloadUrl } from '../../scripts/temporal-cli';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
 
 describe('search attribute flags', () => {
@@ -124,5 +124,12 @@ describe('Temporal CLI provenance check', () => {
   it('does not require a VCS stamp for a `go install` build from the module proxy', () => {
     const goInstalled = official.replace(/v1\.9\.1/g, 'v1.5.1').replace(/\tbuild\tvcs\..*\n?/g, '');
     expect(checkBuildInfo(parseGoBuildInfo(goInstalled), '1.5.1', false).every((c) => c.ok)).toBe(true);
+  });
+});
+
+describe('the SDK-style download fallback', () => {
+  test('asks temporal.download for the same archive @temporalio/testing 1.24 fetches', () => {
+    expect(sdkDownloadUrl('linux', 'x64')).toBe('https://temporal.download/cli/default?arch=amd64&platform=linux&format=tar.gz&sdk-name=sdk-typescript&sdk-version=1.24.0');
+    expect(sdkDownloadUrl('darwin', 'arm64')).toContain('arch=arm64&platform=darwin&format=tar.gz');
   });
 });
