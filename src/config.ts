@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import type { OrderPolicy } from './workflows/messages';
 
 /**
  * All configuration comes from environment variables, parsed here by zod. A bad value stops the
@@ -115,6 +116,7 @@ const EmulatorEnv = z.object({
     .default('')
     .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
   EMULATOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  EMULATOR_STATE_FILE: z.string().min(1).optional(),
 });
 
 /** Credentials the emulator accepts: the same VIPPS_* variables the client sends. */
@@ -144,6 +146,12 @@ export interface EmulatorConfig {
   webhookHttpHosts: string[];
   logLevel: string;
   credentials: EmulatorCredentials;
+  /**
+   * JSON file that keeps payments, idempotency keys, webhooks, receipts, the ledger and the token
+   * signing key across restarts (loaded at start, written shortly after changes and on close).
+   * Unset: everything lives in memory only, which is what tests want.
+   */
+  stateFile?: string;
 }
 
 export function loadEmulatorConfig(env: Env = process.env, overrides: { port?: number } = {}): EmulatorConfig {
@@ -179,6 +187,7 @@ export function loadEmulatorConfig(env: Env = process.env, overrides: { port?: n
       subscriptionKey: credentials.VIPPS_SUBSCRIPTION_KEY,
       msn: credentials.VIPPS_MSN,
     },
+    ...(e.EMULATOR_STATE_FILE && { stateFile: e.EMULATOR_STATE_FILE }),
   };
 }
 
@@ -198,18 +207,8 @@ const OrderPolicyEnv = z.object({
   ORDER_REFUND_WINDOW_DAYS: positiveInt.max(365).default(365),
 });
 
-export interface OrderPolicyConfig {
-  paymentExpiryMs: number;
-  expiryGraceMs: number;
-  pollInitialMs: number;
-  pollMaxMs: number;
-  captureDeadlineFallbackMs: number;
-  captureDeadlineWarningMs: number;
-  captureDeadlinePolicy: 'hold' | 'cancel';
-  refundWindowMs: number;
-}
 
-export function loadOrderPolicy(env: Env = process.env): OrderPolicyConfig {
+export function loadOrderPolicy(env: Env = process.env): OrderPolicy {
   const e = parse(OrderPolicyEnv, env, 'order policy');
   const day = 24 * 3600 * 1000;
   return {
