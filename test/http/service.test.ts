@@ -184,6 +184,11 @@ describe('webhook receiver', () => {
     expect(res.json.message).toContain('amount.value');
   });
 
+  test('an oversized body is refused before it is read as an event', async () => {
+    const res = await deliver(webhookBody(newOrderId(), 'AUTHORIZED', { padding: 'x'.repeat(70 * 1024) }));
+    expect(res.status).toBe(413);
+  });
+
   test('an event for an unknown order is acknowledged so Vipps stops retrying', async () => {
     expect(await deliver(webhookBody(newOrderId()))).toEqual({ status: 200, json: { status: 'unknown-order' } });
   });

@@ -121,6 +121,19 @@ describe('authorization', () => {
     expect(fake.count(order.orderId, 'createPayment')).toBe(1);
   });
 
+  test.concurrent('placing an order again after it has closed is refused, never a second payment', async () => {
+    const orders = client();
+    const order = sampleOrder();
+    await orders.placeOrder(order);
+    fake.finish(order.orderId, 'ABORTED');
+    await orders.notifyPaymentEvent(order.orderId, event('ABORTED'));
+    await result(order.orderId);
+    const err = await rejection(orders.placeOrder(order));
+    expect(err.code).toBe('order_conflict');
+    expect(err.message).toBe(`order ${order.orderId} already exists and is closed`);
+    expect(fake.count(order.orderId, 'createPayment')).toBe(1);
+  });
+
   test.concurrent('a payment Vipps refuses to create fails the placing call with the reason and ends the order', async () => {
     const orders = client();
     const orderId = newOrderId();
