@@ -7,6 +7,7 @@
  * with the usual TEMPORAL_* variables) skips the dev server; VIPPS_BASE_URL (apitest.vipps.no)
  * skips the emulator, and then VIPPS_WEBHOOK_SECRET must come from `npm run webhooks:register`.
  */
+import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -139,7 +140,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     let emulator: RunningEmulator | undefined;
     if (!base.VIPPS_BASE_URL) {
       const port = await choosePort(base, 'EMULATOR_PORT', 4010, ephemeral);
-      const config = loadEmulatorConfig({ EMULATOR_LOG_LEVEL: 'warn', ...base }, { port });
+      // npm start keeps Temporal's orders across restarts, so the emulator must keep their payments too.
+      let stateFile = base.EMULATOR_STATE_FILE;
+      if (options.persistent && !stateFile) {
+        stateFile = path.join(PROJECT_ROOT, '.data', 'emulator', 'state.json');
+        await mkdir(path.dirname(stateFile), { recursive: true });
+      }
+      const config = loadEmulatorConfig({ EMULATOR_LOG_LEVEL: 'warn', ...base, EMULATOR_STATE_FILE: stateFile }, { port });
       emulator = await startEmulator({ ...config, port });
       cleanups.push(() => emulator!.close());
       env.VIPPS_BASE_URL = emulator.url;

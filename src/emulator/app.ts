@@ -7,6 +7,9 @@ import { registerContentParsers } from './http/contentParsers';
 import { registerErrorHandling } from './http/errorHandler';
 import { type EmulatorOptions, systemClock } from './options';
 import { PaymentService } from './payments/paymentService';
+import { DEFAULT_STATE_SAVE_DELAY_MS, StateAutosave } from './persistence/autosave';
+import { loadState } from './persistence/loadState';
+import { takeSnapshot } from './persistence/snapshot';
 import { accessTokenRoutes } from './routes/accessToken';
 import { controlRoutes } from './routes/control';
 import { epaymentRoutes } from './routes/epayment';
@@ -22,7 +25,11 @@ export interface Emulator {
   context: EmulatorContext;
   /** Sets the base of landing-page URLs handed out from now on. */
   setPublicUrl(url: string): void;
-  close(): Promise<void>;
+  /**
+   * Stops timers and the server; with a state file, writes it one last time. `saveState: false`
+   * leaves the file alone (startEmulator, when the port is taken: maybe by an emulator that owns it).
+   */
+  close(options?: { saveState?: boolean }): Promise<void>;
 }
 
 /** Secrets travel in headers; none of them may reach a log line. */
@@ -38,9 +45,16 @@ function redactUrl(url: string): string {
   return url.replace(/([?&]token=)[^&]*/g, '$1[redacted]');
 }
 
+/**
+ * Builds the emulator without listening. With config.stateFile it first loads that file (a
+ * missing file is a fresh start; an unusable one throws a StateFileError naming it), then saves
+ * changes back to it, debounced, and on close.
+ */
 export function buildEmulator(config: EmulatorConfig, options: EmulatorOptions = {}): Emulator {
   const clock = options.clock ?? systemClock;
   let publicUrl = (options.publicUrl ?? config.publicUrl).replace(/\/+$/, '');
+  const state = new EmulatorState(clock);
+  const restored = config.stateFile === undefined ? undefined : loadState(config.stateFile, state);
 
   const app = Fastify({
     logger: {
@@ -55,7 +69,6 @@ export function buildEmulator(config: EmulatorConfig, options: EmulatorOptions =
   });
   app.decorateRequest('vippsMsn', '');
 
-  const state = new EmulatorState(clock);
   const faults = new FaultInjector(options.random);
   const dispatcher = new WebhookDispatcher(
     state.webhooks,
@@ -69,6 +82,19 @@ export function buildEmulator(config: EmulatorConfig, options: EmulatorOptions =
     app.log,
   );
   const payments = new PaymentService(config, state, clock, dispatcher, () => publicUrl);
+  const tokens = new AccessTokenIssuer(clock, config.tokenTtlSeconds, restored?.accessTokenKey);
+  const autosave =
+    config.stateFile === undefined
+      ? undefined
+      : new StateAutosave(
+          config.stateFile,
+          () => takeSnapshot(state, tokens.exportKey(), clock.now()),
+          options.stateSaveDelayMs ?? DEFAULT_STATE_SAVE_DELAY_MS,
+          app.log,
+        );
+  state.changes.listen(autosave && (() => autosave.changed()));
+  // After the listener, so payments that expired while the emulator was stopped get saved too.
+  if (restored) payments.resumeAfterRestart();
 
   const context: EmulatorContext = {
     config,
@@ -77,14 +103,16 @@ export function buildEmulator(config: EmulatorConfig, options: EmulatorOptions =
     faults,
     payments,
     dispatcher,
-    tokens: new AccessTokenIssuer(clock, config.tokenTtlSeconds),
+    tokens,
     acceptedMsns: [config.credentials.msn, ...(options.additionalMsns ?? []).filter((m) => m !== config.credentials.msn)],
     publicUrl: () => publicUrl,
-    reset: () => {
+    // The token signing key is kept: tokens stay valid across a reset, with or without a state file.
+    reset: async () => {
       dispatcher.reset();
       payments.expiry.clear();
       faults.clear();
       state.clear();
+      await autosave?.save();
     },
   };
 
@@ -104,10 +132,15 @@ export function buildEmulator(config: EmulatorConfig, options: EmulatorOptions =
     setPublicUrl: (url) => {
       publicUrl = url.replace(/\/+$/, '');
     },
-    close: async () => {
+    close: async ({ saveState = true } = {}) => {
       dispatcher.reset();
       payments.expiry.stop();
-      await app.close();
+      try {
+        await app.close();
+      } finally {
+        // After app.close(): requests still in flight have finished, so their changes are included.
+        await autosave?.close(saveState);
+      }
     },
   };
 }

@@ -19,6 +19,9 @@ export interface EmulatorContext {
   acceptedMsns: readonly string[];
   /** Base URL for landing pages; known only after listening when the port is 0. */
   publicUrl(): string;
-  /** Forget everything: payments, keys, webhooks, receipts, ledger, faults, delivery log. */
-  reset(): void;
+  /**
+   * Forget everything: payments, keys, webhooks, receipts, ledger, faults, delivery log. With a
+   * state file, resolves once the empty state is saved.
+   */
+  reset(): Promise<void>;
 }

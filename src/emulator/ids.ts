@@ -3,10 +3,11 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 /**
  * pspReferences are numeric strings in the real API (e.g. "3343121302"). A per-process counter
  * starting at a random ten-digit number keeps them unique and increasing, which makes event logs
- * easy to read, while two emulator runs rarely hand out the same values.
+ * easy to read, while two emulator runs rarely hand out the same values. After a restart from a
+ * state file the counter continues at `start` (one past the highest stored), so it stays unique.
  */
-export function createPspReferenceSequence(): () => string {
-  let next = 1_000_000_000 + randomInt(0, 2_000_000_000);
+export function createPspReferenceSequence(start?: number): () => string {
+  let next = start ?? 1_000_000_000 + randomInt(0, 2_000_000_000);
   return () => String(next++);
 }
 

@@ -69,6 +69,9 @@ async function main(): Promise<void> {
       `  Point the client at it:  VIPPS_BASE_URL=${running.url}`,
       `  Landing pages:           ${running.publicUrl}/landing?token=…`,
       `  Control API:             ${running.url}/_emulator/health (reset, payments, ledger, faults, webhook-deliveries)`,
+      config.stateFile
+        ? `  State file:              ${config.stateFile} (loaded at start, saved on changes and at shutdown)`
+        : '  State:                   in memory only (set EMULATOR_STATE_FILE to keep it across restarts)',
       'Accepted credentials:',
       ...describeCredentials(config),
     ].join('\n'),

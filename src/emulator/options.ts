@@ -25,4 +25,9 @@ export interface EmulatorOptions {
   publicUrl?: string;
   /** Where log lines go instead of stdout (tests read them to prove no secret is logged). */
   logStream?: { write(line: string): void };
+  /**
+   * With config.stateFile: how long after a change the file is written (default 1000 ms). Tests
+   * shorten it to see the background save without waiting.
+   */
+  stateSaveDelayMs?: number;
 }

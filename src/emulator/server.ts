@@ -34,7 +34,8 @@ export async function startEmulator(config: EmulatorConfig, options: EmulatorOpt
   try {
     await emulator.app.listen({ host: config.host, port: config.port });
   } catch (err) {
-    await emulator.close();
+    // Typically the port is taken, perhaps by another emulator on the same state file: leave it be.
+    await emulator.close({ saveState: false });
     throw err;
   }
   const { port } = emulator.app.server.address() as AddressInfo;

@@ -4,7 +4,9 @@ import { newUuid } from '../ids';
 
 /**
  * JWT-shaped access tokens (HS256) signed with a key made per process: tokens from an earlier run
- * are rejected like tokens from another environment would be. The payload carries a fingerprint
+ * are rejected like tokens from another environment would be. With a state file the key is saved
+ * and handed back here at start, so tokens issued before a restart stay valid until they expire,
+ * as they would against the real (never restarting) Vipps. The payload carries a fingerprint
  * of the subscription key the token was issued for (never the key itself, since anyone holding a
  * token can read its payload), so API calls can check that the two belong together.
  */
@@ -29,13 +31,22 @@ export function subscriptionKeyFingerprint(subscriptionKey: string): string {
   return createHash('sha256').update(subscriptionKey, 'utf8').digest('base64url').slice(0, 32);
 }
 
-export class AccessTokenIssuer {
-  private readonly key = randomBytes(32);
+/** Length of the HS256 signing key in bytes. */
+export const TOKEN_KEY_BYTES = 32;
 
+export class AccessTokenIssuer {
   constructor(
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
-  ) {}
+    private readonly key: Buffer = randomBytes(TOKEN_KEY_BYTES),
+  ) {
+    if (key.length !== TOKEN_KEY_BYTES) throw new Error(`the token signing key must be ${TOKEN_KEY_BYTES} bytes`);
+  }
+
+  /** The signing key, for the state file only (it is as secret as the client secret). */
+  exportKey(): Buffer {
+    return Buffer.from(this.key);
+  }
 
   issue(input: { clientId: string; subscriptionKey: string; msn?: string }): { token: string; claims: TokenClaims } {
     const now = Math.floor(this.clock.now() / 1000);

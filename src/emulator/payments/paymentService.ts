@@ -49,7 +49,7 @@ export type UserActionResult = { ok: true; payment: Payment } | { ok: false; sta
  * Idempotency-Key) are serialized by the event loop and cannot interleave.
  */
 export class PaymentService {
-  private readonly nextPspReference = createPspReferenceSequence();
+  private nextPspReference = createPspReferenceSequence();
   readonly expiry: ExpiryQueue;
 
   constructor(
@@ -151,6 +151,26 @@ export class PaymentService {
     return emptyResponse(200);
   }
 
+  /**
+   * After the state file was loaded: pspReferences continue after the highest stored one (they
+   * must stay unique), CREATED payments get their expiry timer back, and those whose deadline
+   * passed while the emulator was stopped expire now, with the EXPIRED event (stamped with the
+   * deadline, when the timer would have fired) and its webhook.
+   */
+  resumeAfterRestart(): void {
+    let highest = 0;
+    const created: Payment[] = [];
+    for (const payment of this.state.payments.oldestFirst()) {
+      for (const event of payment.events) highest = Math.max(highest, Number(event.pspReference) || 0);
+      if (payment.state === 'CREATED') created.push(payment);
+    }
+    if (highest > 0) this.nextPspReference = createPspReferenceSequence(highest + 1);
+    for (const payment of created) {
+      if (machine.isExpiryDue(payment, this.clock.now())) this.expireIfDue(payment, payment.expiresAt);
+      else this.expiry.schedule(payment, payment.expiresAt);
+    }
+  }
+
   // The user's side (landing page) and the emulator's control API.
 
   find(msn: string, reference: string): Payment | undefined {
@@ -202,10 +222,11 @@ export class PaymentService {
     });
   }
 
-  private expireIfDue(key: PaymentKey): Payment | undefined {
+  /** `at` stamps the EXPIRED event; by default now. */
+  private expireIfDue(key: PaymentKey, at?: number): Payment | undefined {
     const payment = this.state.payments.get(key.msn, key.reference);
     if (!payment || !machine.isExpiryDue(payment, this.clock.now())) return undefined;
-    const result = machine.expire(payment, this.ctx());
+    const result = machine.expire(payment, this.ctx(at));
     if (!result.ok) return undefined;
     this.commit(result.payment, result.event);
     return result.payment;

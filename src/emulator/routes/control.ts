@@ -95,8 +95,8 @@ export function controlRoutes(ctx: EmulatorContext): FastifyPluginCallback {
       ),
     );
 
-    app.post('/_emulator/reset', cfg, (_request, reply) => {
-      ctx.reset();
+    app.post('/_emulator/reset', cfg, async (_request, reply) => {
+      await ctx.reset();
       return sendApiResponse(reply, emptyResponse(204));
     });
 

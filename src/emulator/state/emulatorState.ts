@@ -1,23 +1,35 @@
 import { DeliveryLog } from '../webhooks/deliveryLog';
 import { WebhookRegistry } from '../webhooks/registrations';
 import { type Clock } from '../options';
+import { ChangeFeed } from './changeFeed';
 import { IdempotencyStore } from './idempotencyStore';
 import { Ledger } from './ledger';
 import { OrderStore } from './orderStore';
 import { PaymentStore } from './paymentStore';
 import { RateLimiter } from './rateLimiter';
 
-/** All in-memory data of one emulator instance. Nothing survives a restart (or a reset). */
+/**
+ * All data of one emulator instance, in memory. With EMULATOR_STATE_FILE the stores that report
+ * to `changes` (payments, idempotency, ledger, orders, webhooks) are also saved to that file and
+ * survive a restart; the delivery log and the rate-limit windows never do (see persistence/).
+ */
 export class EmulatorState {
-  readonly payments = new PaymentStore();
-  readonly idempotency = new IdempotencyStore();
-  readonly ledger = new Ledger();
-  readonly orders = new OrderStore();
-  readonly webhooks = new WebhookRegistry();
+  readonly changes = new ChangeFeed();
+  readonly payments: PaymentStore;
+  readonly idempotency: IdempotencyStore;
+  readonly ledger: Ledger;
+  readonly orders: OrderStore;
+  readonly webhooks: WebhookRegistry;
   readonly deliveries = new DeliveryLog();
   readonly rateLimiter: RateLimiter;
 
   constructor(clock: Clock) {
+    const changed = () => this.changes.notify();
+    this.payments = new PaymentStore(changed);
+    this.idempotency = new IdempotencyStore(changed);
+    this.ledger = new Ledger(changed);
+    this.orders = new OrderStore(changed);
+    this.webhooks = new WebhookRegistry(changed);
     this.rateLimiter = new RateLimiter(clock);
   }
 

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type ApiResponse } from '../http/apiResponse';
 import { type OperationName } from '../http/routeConfig';
+import { type OnChange } from './changeFeed';
 
 /**
  * Idempotency records per MSN: Vipps scopes keys to the sales unit, across references. A record
@@ -19,8 +20,17 @@ export type IdempotencyLookup =
   | { kind: 'replay'; response: ApiResponse }
   | { kind: 'conflict'; record: IdempotencyRecord };
 
+/** One record with its scope, as the state file keeps it. */
+export interface ScopedIdempotencyRecord {
+  msn: string;
+  key: string;
+  record: IdempotencyRecord;
+}
+
 export class IdempotencyStore {
   private readonly byMsn = new Map<string, Map<string, IdempotencyRecord>>();
+
+  constructor(private readonly onChange: OnChange = () => undefined) {}
 
   lookup(msn: string, key: string, operation: OperationName, reference: string, bodyHash: string): IdempotencyLookup {
     const record = this.byMsn.get(msn)?.get(key);
@@ -38,6 +48,11 @@ export class IdempotencyStore {
       this.byMsn.set(msn, records);
     }
     records.set(key, record);
+    this.onChange();
+  }
+
+  *all(): Generator<ScopedIdempotencyRecord> {
+    for (const [msn, records] of this.byMsn) for (const [key, record] of records) yield { msn, key, record };
   }
 
   get size(): number {
@@ -48,6 +63,7 @@ export class IdempotencyStore {
 
   clear(): void {
     this.byMsn.clear();
+    this.onChange();
   }
 }
 

@@ -1,4 +1,5 @@
 import { type Amount } from '../../vipps/schemas';
+import { type OnChange } from './changeFeed';
 
 export type MovementKind = 'authorize' | 'capture' | 'cancel' | 'refund';
 
@@ -36,6 +37,8 @@ export class Ledger {
   private readonly byReference = new Map<string, LedgerEntry[]>();
   private readonly totals = new Map<string, CurrencyTotals>();
 
+  constructor(private readonly onChange: OnChange = () => undefined) {}
+
   append(entry: Omit<LedgerEntry, 'seq'>): LedgerEntry {
     const full = { ...entry, seq: this.entries.length + 1 };
     this.entries.push(full);
@@ -46,6 +49,7 @@ export class Ledger {
     const totals = this.totals.get(entry.amount.currency) ?? { authorized: 0, captured: 0, cancelled: 0, refunded: 0 };
     totals[TOTAL_FIELD[entry.kind]] += entry.amount.value;
     this.totals.set(entry.amount.currency, totals);
+    this.onChange();
     return full;
   }
 
@@ -65,5 +69,6 @@ export class Ledger {
     this.entries.length = 0;
     this.byReference.clear();
     this.totals.clear();
+    this.onChange();
   }
 }

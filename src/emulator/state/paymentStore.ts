@@ -1,4 +1,5 @@
 import { type Payment } from '../payments/paymentMachine';
+import { type OnChange } from './changeFeed';
 
 export interface PaymentKey {
   msn: string;
@@ -14,6 +15,8 @@ export class PaymentStore {
   private readonly byMsn = new Map<string, Map<string, Payment>>();
   private readonly byToken = new Map<string, PaymentKey>();
   private readonly creationOrder: PaymentKey[] = [];
+
+  constructor(private readonly onChange: OnChange = () => undefined) {}
 
   get size(): number {
     return this.creationOrder.length;
@@ -34,6 +37,7 @@ export class PaymentStore {
     const key = { msn: payment.msn, reference: payment.reference };
     this.creationOrder.push(key);
     if (payment.details.landingToken) this.byToken.set(payment.details.landingToken, key);
+    this.onChange();
   }
 
   /** Stores the new version of an existing payment (payments are immutable values). */
@@ -41,6 +45,7 @@ export class PaymentStore {
     const payments = this.byMsn.get(payment.msn);
     if (!payments?.has(payment.reference)) throw new Error(`payment ${payment.msn}/${payment.reference} does not exist`);
     payments.set(payment.reference, payment);
+    this.onChange();
   }
 
   byLandingToken(token: string): Payment | undefined {
@@ -56,9 +61,18 @@ export class PaymentStore {
     }
   }
 
+  /** Oldest first: the order the state file keeps, so a restart restores the listing order. */
+  *oldestFirst(): Generator<Payment> {
+    for (const key of this.creationOrder) {
+      const payment = this.get(key.msn, key.reference);
+      if (payment) yield payment;
+    }
+  }
+
   clear(): void {
     this.byMsn.clear();
     this.byToken.clear();
     this.creationOrder.length = 0;
+    this.onChange();
   }
 }

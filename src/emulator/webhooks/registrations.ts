@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type ExtraDetail, PAYMENT_WEBHOOK_EVENTS, type RegisterWebhookRequest } from '../../vipps/schemas';
 import { newUuid } from '../ids';
+import { type OnChange } from '../state/changeFeed';
 import { webhookUrlProblem } from '../urlRules';
 
 /** The Webhooks API allows at most 25 registrations per event type per sales unit. */
@@ -24,6 +25,8 @@ export type RegisterResult = { ok: true; registration: WebhookRegistration } | {
 export class WebhookRegistry {
   private readonly byMsn = new Map<string, Map<string, WebhookRegistration>>();
   private readonly byEvent = new Map<string, Set<string>>();
+
+  constructor(private readonly onChange: OnChange = () => undefined) {}
 
   register(msn: string, request: RegisterWebhookRequest, httpHosts: readonly string[], now: number): RegisterResult {
     const fields: ExtraDetail[] = [];
@@ -51,19 +54,35 @@ export class WebhookRegistry {
       secret: randomBytes(30).toString('base64url'),
       createdAt: now,
     };
-    let registrations = this.byMsn.get(msn);
+    this.add(registration);
+    return { ok: true, registration };
+  }
+
+  /** Puts back a registration from the state file, with its id and secret unchanged. */
+  restore(registration: WebhookRegistration): void {
+    if (this.get(registration.msn, registration.id)) throw new Error(`webhook ${registration.id} exists`);
+    this.add(registration);
+  }
+
+  /** Every registration of every MSN (for the state file). */
+  all(): WebhookRegistration[] {
+    return [...this.byMsn.values()].flatMap((registrations) => [...registrations.values()]);
+  }
+
+  private add(registration: WebhookRegistration): void {
+    let registrations = this.byMsn.get(registration.msn);
     if (!registrations) {
       registrations = new Map();
-      this.byMsn.set(msn, registrations);
+      this.byMsn.set(registration.msn, registrations);
     }
     registrations.set(registration.id, registration);
-    for (const event of events) {
-      const key = `${msn}\n${event}`;
+    for (const event of registration.events) {
+      const key = `${registration.msn}\n${event}`;
       const ids = this.byEvent.get(key) ?? new Set<string>();
       ids.add(registration.id);
       this.byEvent.set(key, ids);
     }
-    return { ok: true, registration };
+    this.onChange();
   }
 
   list(msn: string): WebhookRegistration[] {
@@ -79,6 +98,7 @@ export class WebhookRegistry {
     if (!registration) return false;
     this.byMsn.get(msn)?.delete(id);
     for (const event of registration.events) this.byEvent.get(`${msn}\n${event}`)?.delete(id);
+    this.onChange();
     return true;
   }
 
@@ -92,5 +112,6 @@ export class WebhookRegistry {
   clear(): void {
     this.byMsn.clear();
     this.byEvent.clear();
+    this.onChange();
   }
 }
