@@ -67,6 +67,10 @@ type TimedEvent = { at: number; kind: 'warn' | 'deadline' | 'close' };
 const PATCHES = {
   /** 2026-11: a payment unknown to Vipps after its expiry ends the order (it used to be polled forever). */
   notFoundEndsOrder: 'payment-not-found-ends-order',
+  /** 2026-11: after the expiry, a failed self-cancel waits pollMaxMs before the next attempt. */
+  waitAfterExpiry: 'wait-between-attempts-after-expiry',
+  /** 2026-11: a failed release at the capture deadline (cancel policy) goes to an operator. */
+  failedDeadlineReleaseHolds: 'failed-deadline-release-holds',
 } as const;
 
 const FINAL_PAYMENT_REASONS = {
@@ -308,7 +312,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     for (;;) {
       const cancelRequested = () => order.cancel?.status === 'REQUESTED';
       const remaining = giveUpAt - Date.now();
-      const woke = remaining > 0 && (await condition(() => wakeReason !== undefined || cancelRequested(), Math.min(delay, remaining)));
+      // Past the expiry (a self-cancel failed) keep waiting between attempts, never spin.
+      const wait = remaining > 0 ? Math.min(delay, remaining) : patched(PATCHES.waitAfterExpiry) ? delay : 0;
+      const woke = wait > 0 && (await condition(() => wakeReason !== undefined || cancelRequested(), wait));
       if (cancelRequested()) {
         const outcome = await cancelPending();
         if (outcome === 'cancelled') return false;
@@ -599,7 +605,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
         order.addAlert('CAPTURE_DEADLINE_NEAR');
         order.note('capture deadline is near', new Date(order.captureDeadline!).toISOString());
       } else if (policy.captureDeadlinePolicy === 'cancel') {
-        await releaseRemainder('the capture deadline was reached');
+        if (!(await releaseRemainder('the capture deadline was reached')) && patched(PATCHES.failedDeadlineReleaseHolds)) {
+          // Releasing failed: hand the order to an operator instead of trying again at once, forever.
+          order.addAlert('CAPTURE_DEADLINE_PASSED');
+          order.clearAlert('CAPTURE_DEADLINE_NEAR');
+          order.setStatus('NEEDS_ATTENTION', 'the capture deadline passed and releasing the reservation failed');
+        }
       } else {
         order.addAlert('CAPTURE_DEADLINE_PASSED');
         order.clearAlert('CAPTURE_DEADLINE_NEAR');

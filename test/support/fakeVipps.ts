@@ -30,6 +30,8 @@ export interface Script {
   authorizeOnTransactionOnlyCancel?: boolean;
   /** getPayment and cancel answer 404 / 5090, as if Vipps had never seen the payment. */
   unknownToVipps?: boolean;
+  /** Every cancel call fails with this (non-retryable for 4xx). */
+  cancelFailure?: Failure;
 }
 
 export class FakeVipps {
@@ -125,6 +127,8 @@ export class FakeVipps {
     cancelPayment: async (input) => {
       this.calls.push({ name: 'cancelPayment', reference: input.reference, input });
       if (this.script(input.reference).unknownToVipps) this.fail('cancelPayment', { status: 404, errorCode: 5090 });
+      const cancelFailure = this.script(input.reference).cancelFailure;
+      if (cancelFailure) this.fail('cancelPayment', cancelFailure);
       const p = this.payment(input.reference);
       if (input.transactionOnly && this.script(input.reference).authorizeOnTransactionOnlyCancel && p.state === 'CREATED') this.approve(input.reference);
       if (input.transactionOnly && p.state === 'AUTHORIZED') return Promise.resolve({ outcome: 'already-authorized' as const });

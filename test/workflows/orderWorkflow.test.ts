@@ -194,6 +194,20 @@ describe('authorization', () => {
     expect(fake.count(orderId, 'cancelPayment')).toBe(0);
   });
 
+  test.concurrent('after the expiry a failing self-cancel is retried at the polling pace, not in a tight loop', async () => {
+    const orders = client({ paymentExpiryMs: 300, expiryGraceMs: 200, pollInitialMs: 200, pollMaxMs: 500 });
+    const orderId = newOrderId();
+    fake.script(orderId).cancelFailure = { status: 400, errorCode: 6190 };
+    await orders.placeOrder(sampleOrder(orderId));
+    // Dev-server timers fire with about a second of slack; a spinning loop would make hundreds of calls.
+    await eventually(() => expect(fake.count(orderId, 'cancelPayment')).toBeGreaterThanOrEqual(2), 8_000);
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(fake.count(orderId, 'cancelPayment')).toBeLessThanOrEqual(6);
+    expect(fake.callsFor(orderId, 'cancelPayment').map((c) => (c.input as { sequence: string }).sequence).slice(0, 2)).toEqual(['expire-1', 'expire-2']);
+    fake.finish(orderId, 'EXPIRED');
+    expect((await result(orderId)).status).toBe('PAYMENT_FAILED');
+  });
+
   test.concurrent('when the webhook is lost, polling finds the authorization', async () => {
     const orders = client({ pollInitialMs: 300, pollMaxMs: 600 });
     const orderId = newOrderId();
@@ -411,6 +425,18 @@ describe('capture deadline', () => {
     // The operator decides: release the reservation.
     const cancelled = await orders.cancel(orderId, { reason: 'not shipped in time' });
     expect(cancelled.order.status).toBe('CANCELLED');
+  });
+
+  test.concurrent('with the cancel policy, a release Vipps refuses at the deadline goes to an operator, once', async () => {
+    const orders = client({ captureDeadlineFallbackMs: 1_000, captureDeadlineWarningMs: 300, captureDeadlinePolicy: 'cancel' });
+    const orderId = newOrderId();
+    fake.script(orderId).cancelFailure = { status: 400, errorCode: 6030 };
+    await authorizedOrder(orders, orderId);
+    const held = await statusIs(orders, orderId, 'NEEDS_ATTENTION');
+    expect(held.alerts).toEqual(['CAPTURE_DEADLINE_PASSED']);
+    expect(held.lastError).toEqual(expect.objectContaining({ step: 'cancelPayment', errorCode: 6030 }));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.count(orderId, 'cancelPayment')).toBe(1);
   });
 
   test.concurrent('with the cancel policy the deadline releases the unshipped part of the reservation', async () => {
