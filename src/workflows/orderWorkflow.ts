@@ -71,6 +71,8 @@ const PATCHES = {
   waitAfterExpiry: 'wait-between-attempts-after-expiry',
   /** 2026-11: a failed release at the capture deadline (cancel policy) goes to an operator. */
   failedDeadlineReleaseHolds: 'failed-deadline-release-holds',
+  /** 2026-11: the cancel policy never releases money of a shipment whose capture failed; it holds. */
+  deadlineSparesFailedCaptures: 'deadline-spares-failed-captures',
 } as const;
 
 const FINAL_PAYMENT_REASONS = {
@@ -554,6 +556,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
     }
   }
 
+  /** Vipps releases the whole remainder at once, so it cannot spare the money of a shipped, uncaptured box. */
+  function hasFailedCapture(): boolean {
+    return order.shipments.some((s) => s.status === 'CAPTURE_FAILED');
+  }
+
   function nextTimedEvent(): TimedEvent | undefined {
     const deadline = order.captureDeadline;
     if (order.openLines().length > 0 && deadline !== undefined && !order.alerts.has('CAPTURE_DEADLINE_PASSED')) {
@@ -604,7 +611,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderOut
         order.deadlineWarned = true;
         order.addAlert('CAPTURE_DEADLINE_NEAR');
         order.note('capture deadline is near', new Date(order.captureDeadline!).toISOString());
-      } else if (policy.captureDeadlinePolicy === 'cancel') {
+      } else if (policy.captureDeadlinePolicy === 'cancel' && !(hasFailedCapture() && patched(PATCHES.deadlineSparesFailedCaptures))) {
         if (!(await releaseRemainder('the capture deadline was reached')) && patched(PATCHES.failedDeadlineReleaseHolds)) {
           // Releasing failed: hand the order to an operator instead of trying again at once, forever.
           order.addAlert('CAPTURE_DEADLINE_PASSED');

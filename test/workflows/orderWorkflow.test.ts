@@ -439,6 +439,22 @@ describe('capture deadline', () => {
     expect(fake.count(orderId, 'cancelPayment')).toBe(1);
   });
 
+  test.concurrent('with the cancel policy, an order holding a failed capture is held at the deadline, never released', async () => {
+    const orders = client({ captureDeadlineFallbackMs: 1_500, captureDeadlineWarningMs: 300, captureDeadlinePolicy: 'cancel' });
+    const orderId = await authorizedOrder(orders);
+    fake.script(orderId).captureFailures.push({ status: 400, errorCode: 6260 });
+    await orders.ship(orderId, { shipmentId: 'failed-box', orderLineIds: ['socks'] });
+    const held = await eventually(async () => {
+      const v = await orders.getOrder(orderId);
+      expect(v.alerts).toContain('CAPTURE_DEADLINE_PASSED');
+      return v;
+    });
+    expect(held.status).toBe('NEEDS_ATTENTION');
+    expect(held.shipments[0]?.status).toBe('CAPTURE_FAILED');
+    expect(fake.count(orderId, 'cancelPayment')).toBe(0);
+    expect(fake.payment(orderId).aggregate.cancelled).toBe(0);
+  });
+
   test.concurrent('with the cancel policy the deadline releases the unshipped part of the reservation', async () => {
     const orders = client({ captureDeadlineFallbackMs: 2_000, captureDeadlineWarningMs: 500, captureDeadlinePolicy: 'cancel' });
     const orderId = await authorizedOrder(orders);
