@@ -1,3 +1,5 @@
+import { formatMoney } from '../workflows/money';
+
 /** Minimal server-rendered HTML: every interpolated value goes through `esc`. */
 
 export function esc(value: unknown): string {
@@ -9,11 +11,9 @@ export function esc(value: unknown): string {
     .replace(/'/g, '&#39;');
 }
 
-/** Formats minor units for people: "NOK 1 234,50" style is locale work; keep it plain and exact. */
+/** Minor units for people, the same way the workflow writes them in timelines. */
 export function money(value: number, currency: string): string {
-  const sign = value < 0 ? '-' : '';
-  const abs = Math.abs(value);
-  return `${currency} ${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+  return formatMoney({ value, currency });
 }
 
 const STYLE = `

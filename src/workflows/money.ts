@@ -1,8 +1,6 @@
-import type { Money } from './messages';
-
-/** "NOK 1234.50": for timelines and summaries, never for arithmetic. */
-export function formatMoney(m: Money): string {
-  const major = Math.trunc(m.value / 100);
-  const minor = String(Math.abs(m.value % 100)).padStart(2, '0');
-  return `${m.currency} ${major}.${minor}`;
+/** "NOK 1234.50" (or "NOK -0.50"): for timelines, summaries and pages, never for arithmetic. */
+export function formatMoney(m: { value: number; currency: string }): string {
+  const sign = m.value < 0 ? '-' : '';
+  const abs = Math.abs(m.value);
+  return `${m.currency} ${sign}${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }

@@ -1,5 +1,5 @@
-import { credentialHeaders, type HttpResult, httpRequest, startTestEmulator, type TestEmulator } from '../support/emulator';
-import { ACCESS_TOKEN_ERROR_SCHEMA, type CheckOptions, ContractSpec, SPEC_FILES } from './openApiContract';
+import { credentialHeaders, httpRequest, startTestEmulator, type TestEmulator } from '../support/emulator';
+import { ACCESS_TOKEN_ERROR_SCHEMA, type CheckOptions, ContractSpec, SPEC_FILES, expectStatus } from './openApiContract';
 
 /** POST /accesstoken/get (developer-site spec 2.0.0). */
 
@@ -14,11 +14,6 @@ beforeAll(async () => {
   emu = await startTestEmulator();
 });
 afterAll(() => emu.close());
-
-function expectStatus(result: HttpResult, status: number): HttpResult {
-  expect({ status: result.status, body: result.text.slice(0, 300) }).toEqual({ status, body: expect.any(String) as unknown });
-  return result;
-}
 
 describe('fetchAuthorizationTokenUsingPost responses conform to the spec', () => {
   it('200 AuthorizationTokenResponse with application/json;charset=UTF-8', async () => {

@@ -21,6 +21,12 @@ import { type HttpResult } from '../support/emulator';
 
 const ROOT = join(__dirname, '..', '..');
 
+/** Asserts the status, showing the start of the body when it differs (the usual clue). */
+export function expectStatus(result: HttpResult, status: number): HttpResult {
+  expect({ status: result.status, body: result.text.slice(0, 300) }).toEqual({ status, body: expect.any(String) as unknown });
+  return result;
+}
+
 export function specsDir(): string {
   const dir = process.env.VIPPS_SPECS_DIR ?? 'specs/vipps';
   return isAbsolute(dir) ? dir : join(ROOT, dir);

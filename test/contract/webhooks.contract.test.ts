@@ -1,5 +1,5 @@
-import { type HttpResult, startTestEmulator, type TestEmulator, VippsTestClient } from '../support/emulator';
-import { type CheckOptions, ContractSpec, GATEWAY_ERROR_SCHEMA, SPEC_FILES } from './openApiContract';
+import { startTestEmulator, type TestEmulator, VippsTestClient } from '../support/emulator';
+import { type CheckOptions, ContractSpec, GATEWAY_ERROR_SCHEMA, SPEC_FILES, expectStatus } from './openApiContract';
 
 /** Webhooks API v1 (developer-site spec): register, list, delete; success and errors. */
 
@@ -17,11 +17,6 @@ beforeAll(async () => {
   vipps = await VippsTestClient.connect(emu);
 });
 afterAll(() => emu.close());
-
-function expectStatus(result: HttpResult, status: number): HttpResult {
-  expect({ status: result.status, body: result.text.slice(0, 300) }).toEqual({ status, body: expect.any(String) as unknown });
-  return result;
-}
 
 const register = (body: unknown, headers: Record<string, string> = {}) => vipps.call('POST', '/webhooks/v1/webhooks', { body, headers });
 

@@ -48,16 +48,8 @@ export function toPaymentEvent(p: Payment, e: PaymentEventRecord): PaymentEvent 
 }
 
 export function toWebhookEvent(p: Payment, e: PaymentEventRecord): PaymentWebhookEvent {
-  const body: PaymentWebhookEvent = {
-    msn: p.msn,
-    reference: p.reference,
-    pspReference: e.pspReference,
-    name: e.name,
-    amount: { ...e.amount },
-    timestamp: e.timestamp,
-    idempotencyKey: e.idempotencyKey,
-    success: e.success,
-  };
+  // The webhook body is the event-log entry plus the MSN (and, on AUTHORIZED, the deadline).
+  const body: PaymentWebhookEvent = { msn: p.msn, ...toPaymentEvent(p, e) };
   if (e.name === 'AUTHORIZED') {
     if (p.captureGuaranteedUntil !== undefined) body.captureGuaranteedUntil = new Date(p.captureGuaranteedUntil).toISOString();
     if (p.sub) body.sub = p.sub;
