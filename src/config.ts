@@ -204,7 +204,8 @@ const OrderPolicyEnv = z.object({
   ORDER_CAPTURE_DEADLINE_DAYS: positiveInt.default(7),
   ORDER_CAPTURE_WARNING_HOURS: positiveInt.default(48),
   ORDER_CAPTURE_DEADLINE_POLICY: z.enum(['hold', 'cancel']).default('hold'),
-  ORDER_REFUND_WINDOW_DAYS: positiveInt.max(365).default(365),
+  ORDER_CONTINUE_AS_NEW_EVENTS: positiveInt.min(100).max(40_000).default(2_000),
+  ORDER_CALL_RETRY_WINDOW_SECONDS: positiveInt.max(3_600).default(120),
 });
 
 
@@ -219,7 +220,9 @@ export function loadOrderPolicy(env: Env = process.env): OrderPolicy {
     captureDeadlineFallbackMs: e.ORDER_CAPTURE_DEADLINE_DAYS * day,
     captureDeadlineWarningMs: e.ORDER_CAPTURE_WARNING_HOURS * 3600 * 1000,
     captureDeadlinePolicy: e.ORDER_CAPTURE_DEADLINE_POLICY,
-    refundWindowMs: e.ORDER_REFUND_WINDOW_DAYS * day,
+    continueAsNewAfterEvents: e.ORDER_CONTINUE_AS_NEW_EVENTS,
+    callRetryWindowMs: e.ORDER_CALL_RETRY_WINDOW_SECONDS * 1000,
+    unknownRetryBaseMs: 5_000,
   };
 }
 

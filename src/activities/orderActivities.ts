@@ -2,9 +2,8 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { PiiSealer } from '../security/piiSealing';
 import type { VippsClient } from '../vipps/client';
 import { VippsApiError } from '../vipps/errors';
-import { deriveIdempotencyKey } from '../vipps/idempotency';
 import type { GetPaymentResponse, ModificationResponse } from '../vipps/schemas/epayment';
-import type { OrderActivities, PaymentSnapshot } from '../workflows/activityContract';
+import type { MoneyCallResult, OrderActivities, PaymentSnapshot, VippsRefusal } from '../workflows/activityContract';
 import { toActivityFailure } from './vippsFailures';
 
 export interface ActivityDeps {
@@ -24,26 +23,45 @@ function snapshot(p: GetPaymentResponse | ModificationResponse): PaymentSnapshot
     },
   };
   if ('captureGuaranteedUntil' in p && p.captureGuaranteedUntil) s.captureGuaranteedUntil = p.captureGuaranteedUntil;
+  if ('redirectUrl' in p && p.redirectUrl) s.redirectUrl = p.redirectUrl;
   return s;
 }
 
-async function guarded<T>(fn: () => Promise<T>): Promise<T> {
+/**
+ * A definite answer from Vipps that the request was not carried out: a 4xx that is not "try
+ * again", or a request our client refused to send. Everything else is an unknown outcome.
+ */
+function refusalOf(err: unknown): VippsRefusal | undefined {
+  if (!(err instanceof VippsApiError) || err.retryable) return undefined;
+  if (err.kind === 'invalid-request') return { message: err.message };
+  if (err.kind !== 'http') return undefined;
+  return { message: err.message, ...(err.status !== undefined && { status: err.status }), ...(err.errorCode !== undefined && { errorCode: err.errorCode }) };
+}
+
+/**
+ * Runs one money call: done, refused (returned as a value: Vipps will say the same for this key
+ * again), or unknown (thrown: Temporal retries transient errors with the same key; a 2xx that
+ * does not parse is not retried here, the workflow resolves it from the event log).
+ */
+async function moneyCall(fn: () => Promise<ModificationResponse>): Promise<MoneyCallResult> {
   try {
-    return await fn();
+    return { outcome: 'done', payment: snapshot(await fn()) };
   } catch (err) {
+    const refusal = refusalOf(err);
+    if (refusal) return { outcome: 'refused', refusal };
     throw toActivityFailure(err);
   }
 }
 
 /**
- * Thin wrappers over the Vipps client. They hold no state and make exactly one API call each
- * (retries are Temporal's), deriving Idempotency-Keys from (reference, operation, sequence).
+ * Thin wrappers over the Vipps client. They hold no state; the workflow gives every money call
+ * its Idempotency-Key, so retries and restarts always repeat the same key.
  */
 export function createActivities({ vipps, pii }: ActivityDeps): OrderActivities {
   return {
-    createPayment: (input) =>
-      guarded(async () => {
-        const phoneNumber = input.sealedCustomerPhone && pii ? pii.open(input.sealedCustomerPhone) : undefined;
+    async createPayment(input) {
+      const phoneNumber = input.sealedCustomerPhone && pii ? pii.open(input.sealedCustomerPhone) : undefined;
+      try {
         const created = await vipps.createPayment(
           {
             reference: input.reference,
@@ -54,64 +72,61 @@ export function createActivities({ vipps, pii }: ActivityDeps): OrderActivities 
             paymentDescription: input.description,
             ...(phoneNumber && { customer: { phoneNumber } }),
           },
-          { idempotencyKey: deriveIdempotencyKey(input.reference, 'create', input.sequence) },
+          { idempotencyKey: input.idempotencyKey },
         );
         if (!created.redirectUrl) {
           throw ApplicationFailure.create({ message: 'Vipps returned no redirectUrl for a WEB_REDIRECT payment', type: 'VippsContractError', nonRetryable: true });
         }
         log.info('payment created', { reference: input.reference });
-        return { redirectUrl: created.redirectUrl };
-      }),
+        return { outcome: 'done', redirectUrl: created.redirectUrl };
+      } catch (err) {
+        const refusal = refusalOf(err);
+        if (refusal) return { outcome: 'refused', refusal };
+        throw toActivityFailure(err);
+      }
+    },
 
-    getPayment: (reference) => guarded(async () => snapshot(await vipps.getPayment(reference))),
+    async getPayment(reference) {
+      try {
+        return { found: true, payment: snapshot(await vipps.getPayment(reference)) };
+      } catch (err) {
+        if (err instanceof VippsApiError && err.status === 404) return { found: false };
+        throw toActivityFailure(err);
+      }
+    },
+
+    async getPaymentEvents(reference) {
+      try {
+        // The log first: whatever it shows, the read after it shows too.
+        const events = await vipps.getPaymentEventLog(reference);
+        const payment = await vipps.getPayment(reference);
+        return {
+          events: events.map((e) => ({ name: e.name, success: e.success, idempotencyKey: e.idempotencyKey ?? null, amount: e.amount.value })),
+          payment: snapshot(payment),
+        };
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
+    },
 
     capturePayment: (input) =>
-      guarded(async () => {
-        const result = await vipps.capturePayment(
-          input.reference,
-          { modificationAmount: input.amount },
-          { idempotencyKey: deriveIdempotencyKey(input.reference, 'capture', input.sequence) },
-        );
-        log.info('payment captured', { reference: input.reference, amount: input.amount.value, captured: result.aggregate.capturedAmount.value });
-        return snapshot(result);
-      }),
+      moneyCall(() => vipps.capturePayment(input.reference, { modificationAmount: input.amount }, { idempotencyKey: input.idempotencyKey })),
 
     cancelPayment: (input) =>
-      guarded(async () => {
-        try {
-          const result = await vipps.cancelPayment(
-            input.reference,
-            { cancelTransactionOnly: input.transactionOnly },
-            { idempotencyKey: deriveIdempotencyKey(input.reference, 'cancel', input.sequence) },
-          );
-          return { outcome: 'cancelled' as const, payment: snapshot(result) };
-        } catch (err) {
-          // 6060: cancelTransactionOnly found the payment authorized; nothing was released.
-          if (input.transactionOnly && err instanceof VippsApiError && err.errorCode === 6060) return { outcome: 'already-authorized' as const };
-          throw err;
-        }
-      }),
+      moneyCall(() => vipps.cancelPayment(input.reference, { cancelTransactionOnly: input.transactionOnly }, { idempotencyKey: input.idempotencyKey })),
 
     refundPayment: (input) =>
-      guarded(async () => {
-        const result = await vipps.refundPayment(
-          input.reference,
-          { modificationAmount: input.amount },
-          { idempotencyKey: deriveIdempotencyKey(input.reference, 'refund', input.sequence) },
-        );
-        return snapshot(result);
-      }),
+      moneyCall(() => vipps.refundPayment(input.reference, { modificationAmount: input.amount }, { idempotencyKey: input.idempotencyKey })),
 
-    attachReceipt: (input) =>
-      guarded(async () => {
-        try {
-          await vipps.addReceipt(input.reference, { orderLines: input.orderLines, bottomLine: { currency: input.currency, receiptNumber: input.reference } });
-          return { outcome: 'attached' as const };
-        } catch (err) {
-          // Receipts are immutable: 409 means ours (or an earlier attempt's) is already there.
-          if (err instanceof VippsApiError && err.status === 409) return { outcome: 'already-attached' as const };
-          throw err;
-        }
-      }),
+    async attachReceipt(input) {
+      try {
+        await vipps.addReceipt(input.reference, { orderLines: input.orderLines, bottomLine: { currency: input.currency, receiptNumber: input.reference } });
+        return { outcome: 'attached' as const };
+      } catch (err) {
+        // Receipts are immutable: 409 means ours (or an earlier attempt's) is already there.
+        if (err instanceof VippsApiError && err.status === 409) return { outcome: 'already-attached' as const };
+        throw toActivityFailure(err);
+      }
+    },
   };
 }

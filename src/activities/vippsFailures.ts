@@ -24,5 +24,8 @@ export function toActivityFailure(err: unknown): unknown {
       ...(err.retryAfterMs !== undefined && { nextRetryDelay: Math.min(err.retryAfterMs, MAX_RETRY_AFTER_MS) }),
     });
   }
+  // A 2xx whose body does not parse: the call may have worked. Not retried here; callers of
+  // money operations resolve it by proof (the payment's event log, then the same key again).
+  if (err.kind === 'invalid-response') return ApplicationFailure.create({ message: err.message, type: 'VippsUnparsableAnswer', details: [details], nonRetryable: true });
   return ApplicationFailure.create({ message: err.message, type: 'VippsRejectedError', details: [details], nonRetryable: true });
 }

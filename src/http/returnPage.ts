@@ -54,11 +54,10 @@ export default function returnPage(app: FastifyInstance, opts: ReturnPageOptions
     if (!parsed.success) return reply.code(400).send(page('Unknown order', '<h1>Unknown order</h1><p>The link is not valid.</p>'));
     const orderId = parsed.data;
     try {
-      let view = await opts.orders.getOrder(orderId);
-      if (view.status === 'PENDING_PAYMENT') {
-        await opts.orders.notifyCustomerReturned(orderId);
-        view = await opts.orders.waitForOrder(orderId, (v) => v.status !== 'PENDING_PAYMENT', opts.waitMs);
-      }
+      // One wake-up at most, and only while the payment is pending: the order then looks at the
+      // payment once and answers with the view after that look.
+      const view = await opts.orders.customerReturned(orderId, opts.waitMs);
+      if (!view) return reply.code(404).send(page('Unknown order', '<h1>Unknown order</h1><p>We could not find this order.</p>'));
       const { html, title } = render(view);
       return reply.send(page(title, html, view.status === 'PENDING_PAYMENT' ? { refreshSeconds: 3 } : {}));
     } catch (err) {

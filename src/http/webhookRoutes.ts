@@ -50,15 +50,8 @@ export default function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOp
     const event = parsed.data;
     const log = request.log.child({ reference: event.reference, event: event.name, pspReference: event.pspReference });
 
-    // CREATED tells the order nothing new, and our own captures/refunds/cancels are already known
-    // from their API answers (their keys start with the reference): no wake-up, no billed signal.
-    if (event.name === 'CREATED' || event.idempotencyKey?.startsWith(`${event.reference}.`)) {
-      log.debug('webhook acknowledged without signal');
-      return reply.code(200).send({ status: 'ignored' });
-    }
-
     try {
-      const known = await opts.orders.notifyPaymentEvent(event.reference, {
+      const outcome = await opts.orders.notifyPaymentEvent(event.reference, {
         name: event.name,
         pspReference: event.pspReference,
         timestamp: event.timestamp,
@@ -66,12 +59,14 @@ export default function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOp
         amount: event.amount,
         ...(event.idempotencyKey != null && { idempotencyKey: event.idempotencyKey }),
       });
-      if (!known) {
-        log.warn('webhook for an unknown order; acknowledged so Vipps stops retrying');
+      if (outcome === 'unknown-order') {
+        log.warn('webhook for an unknown or settled order; acknowledged so Vipps stops retrying');
         return reply.code(200).send({ status: 'unknown-order' });
       }
-      log.info('webhook signalled to the order');
-      return reply.code(200).send({ status: 'accepted' });
+      // Our own captures, refunds and releases are known from their answers, and an authorization
+      // the order has already seen changes nothing: acknowledged without a (billed) signal.
+      log.info({ outcome }, outcome === 'signalled' ? 'webhook signalled to the order' : 'webhook acknowledged without signal');
+      return reply.code(200).send({ status: outcome === 'signalled' ? 'accepted' : 'ignored' });
     } catch (err) {
       if (err instanceof OrderCommandError && err.code === 'temporal_unavailable') {
         log.error('Temporal unreachable: answering 503 so Vipps retries');

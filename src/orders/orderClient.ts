@@ -11,6 +11,7 @@ import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@tempo
 import type { z } from 'zod';
 import type { PiiSealer } from '../security/piiSealing';
 import { describeIssues } from '../vipps/schemas/common';
+import { looksLikeOurKey } from '../vipps/operationKeys';
 import {
   CancelRequest,
   FAILURE_TYPES,
@@ -18,11 +19,12 @@ import {
   RefundRequest,
   ShipRequest,
   cancelUpdate,
-  customerReturnedSignal,
-  getOrderQuery,
+  customerReturnedUpdate,
+  getRefundQuery,
   paymentEventSignal,
   placeOrderUpdate,
   refundUpdate,
+  refundWorkflowIdFor,
   retryCaptureUpdate,
   shipUpdate,
   workflowIdFor,
@@ -33,19 +35,23 @@ import {
   type OrderWorkflowInput,
   type PaymentEventSignal,
   type PlaceOrderResult,
+  type RefundOutcome,
 } from '../workflows/messages';
 import { formatMoney } from '../workflows/money';
 import type { orderWorkflow } from '../workflows/orderWorkflow';
-import { OrderAmountMinor, OrderStatus, VippsReference } from '../workflows/searchAttributes';
+import type { refundWorkflow } from '../workflows/refundWorkflow';
+import { OrderAlerts, OrderAmountMinor, OrderStatus, VippsReference } from '../workflows/searchAttributes';
 import { OrderCommandError } from './errors';
 import { requestFingerprint } from './fingerprint';
+import { OrderReader, type OrderGlance, type OrderMemo } from './orderReads';
 
 export interface OrderClientOptions {
   client: Client;
   taskQueue: string;
   policy: OrderPolicy;
-  /** Seals the customer's phone; its secret also keys request fingerprints. */
+  /** Seals the customer's phone before it enters a workflow. */
   sealer: PiiSealer;
+  /** Keys the request fingerprints (a separate secret from the sealing key). */
   fingerprintSecret: string;
   /** The page Vipps sends the customer back to (this service's return page). */
   returnUrlFor: (orderId: string) => string;
@@ -63,6 +69,7 @@ export interface OrderSummary {
   orderId: string;
   workflowId: string;
   status: string;
+  alerts: string[];
   amountMinor?: number;
   startedAt: string;
   closed: boolean;
@@ -73,7 +80,11 @@ export interface OrderSummary {
  * Inputs are parsed by zod here, so every caller gets the same errors naming the field.
  */
 export class OrderClient {
-  constructor(private readonly opts: OrderClientOptions) {}
+  readonly reads: OrderReader;
+
+  constructor(private readonly opts: OrderClientOptions) {
+    this.reads = new OrderReader(opts.client);
+  }
 
   get temporal(): Client {
     return this.opts.client;
@@ -82,36 +93,45 @@ export class OrderClient {
   /** Creates the order (or joins the same one) and returns as soon as Vipps has given the redirect URL. */
   async placeOrder(raw: unknown): Promise<PlaceOrderResult> {
     const req = parse(PlaceOrderRequest, raw);
-    const workflowId = workflowIdFor(req.orderId);
+    const fingerprint = requestFingerprint(this.opts.fingerprintSecret, req);
     const input: OrderWorkflowInput = {
       orderId: req.orderId,
       amount: req.amount,
       description: req.description,
       orderLines: req.orderLines,
       returnUrl: this.opts.returnUrlFor(req.orderId),
-      requestFingerprint: requestFingerprint(this.opts.fingerprintSecret, req),
+      requestFingerprint: fingerprint,
       policy: this.opts.policy,
       ...(req.returnUrl && { shopReturnUrl: req.returnUrl }),
       ...(req.customer && { sealedCustomerPhone: this.opts.sealer.seal(req.customer.phoneNumber) }),
     };
+    const memo: OrderMemo = {
+      requestFingerprint: fingerprint,
+      amount: req.amount,
+      description: req.description,
+      lines: req.orderLines.map((l) => ({ id: l.id, name: l.name, totalAmount: l.totalAmount })),
+      ...(req.returnUrl && { shopReturnUrl: req.returnUrl }),
+    };
     const start = new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
-      workflowId,
+      workflowId: workflowIdFor(req.orderId),
       taskQueue: this.opts.taskQueue,
       args: [input],
-      // A retried POST joins the running order; an order id is never used for a second payment.
+      // A retried POST joins the running order. A settled order's id is never used for a second
+      // payment; only a run whose payment could not be created (it failed) frees the id again.
       workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: [
         { key: OrderStatus, value: 'PENDING_PAYMENT' satisfies OrderStatusValue },
         { key: VippsReference, value: req.orderId },
         { key: OrderAmountMinor, value: req.amount.value },
       ],
+      memo: { order: memo },
       staticSummary: `Order ${req.orderId}: ${formatMoney(req.amount)}`,
       staticDetails: staticDetails(req),
     });
     try {
       const update = await this.opts.client.workflow.startUpdateWithStart(placeOrderUpdate, {
-        args: [{ requestFingerprint: input.requestFingerprint }],
+        args: [{ requestFingerprint: fingerprint }],
         startWorkflowOperation: start,
         waitForStage: 'ACCEPTED',
       });
@@ -121,19 +141,33 @@ export class OrderClient {
       }
       return result;
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) {
-        throw new OrderCommandError('order_conflict', `order ${req.orderId} already exists and is closed`, { order: await this.viewIfAvailable(req.orderId) });
-      }
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.placedBefore(req.orderId, fingerprint);
       throw await this.mapError(err, req.orderId);
     }
   }
 
+  /** The order id was used by a settled order: the same content gets the same answer, other content 409. */
+  private async placedBefore(orderId: string, fingerprint: string): Promise<PlaceOrderResult> {
+    const glance = await this.reads.glance(orderId);
+    const view = await this.reads.settledView(orderId).catch(() => undefined);
+    if (glance?.memo?.requestFingerprint === fingerprint && view?.payment.redirectUrl) {
+      return { orderId, workflowId: workflowIdFor(orderId), redirectUrl: view.payment.redirectUrl };
+    }
+    throw new OrderCommandError('order_conflict', `order ${orderId} already exists (${view?.status ?? 'closed'}) with other content`, view ? { order: view } : {});
+  }
+
+  /** The order view: one Query while the order runs, none once it is settled. */
   async getOrder(orderId: string): Promise<OrderView> {
     try {
-      return await this.handle(orderId).query(getOrderQuery);
+      return await this.reads.view(orderId);
     } catch (err) {
       throw await this.mapError(err, orderId);
     }
+  }
+
+  /** Status and summary without asking the order's worker (no billed Query). */
+  async glance(orderId: string): Promise<OrderGlance | undefined> {
+    return this.reads.glance(orderId);
   }
 
   async ship(orderId: string, raw: unknown): Promise<CommandResult> {
@@ -149,9 +183,75 @@ export class OrderClient {
     );
   }
 
+  /**
+   * Refunds: inside the order while it runs; once it is settled, as a refund workflow of its own
+   * (`refund-<orderId>-<refundId>`), which a repeated request joins.
+   */
   async refund(orderId: string, raw: unknown): Promise<CommandResult> {
     const req = parse(RefundRequest, raw);
-    return this.command(orderId, (h) => h.startUpdate(refundUpdate, { args: [req], updateId: `refund:${req.refundId}`, waitForStage: 'ACCEPTED' }));
+    const glance = await this.reads.glance(orderId);
+    if (!glance) throw new OrderCommandError('order_not_found', `order ${orderId} does not exist`);
+    if (glance.running) {
+      try {
+        return await this.command(orderId, (h) => h.startUpdate(refundUpdate, { args: [req], updateId: `refund:${req.refundId}`, waitForStage: 'ACCEPTED' }));
+      } catch (err) {
+        // The order settled in the meantime (or is just settling): refund on its own then.
+        const settling = err instanceof OrderCommandError && err.code === 'order_conflict' && /refunds now run on their own|is closed/.test(err.message);
+        if (!settling) throw err;
+        await this.opts.client.workflow.getHandle(workflowIdFor(orderId)).result().catch(() => undefined);
+      }
+    }
+    return this.refundAfterSettlement(orderId, req);
+  }
+
+  private async refundAfterSettlement(orderId: string, req: RefundRequest): Promise<CommandResult> {
+    const order = await this.reads.settledView(orderId).catch(() => undefined);
+    if (!order) throw new OrderCommandError('order_conflict', `order ${orderId} has no settled view to refund against`);
+    if (req.amount.currency !== order.amount.currency) {
+      throw new OrderCommandError('invalid_command', `amount.currency: must be ${order.amount.currency}, the order's currency`, {
+        issues: [{ field: 'amount.currency', reason: `must be ${order.amount.currency}, the order's currency` }],
+      });
+    }
+    const existing = order.refunds.find((r) => r.refundId === req.refundId);
+    if (existing && (existing.amount.value !== req.amount.value)) {
+      throw new OrderCommandError('order_conflict', `refund ${req.refundId} already exists with another amount`, { order });
+    }
+    if (existing?.status === 'REFUNDED') return { order, complete: true };
+    const handle = await this.startRefund(orderId, req);
+    const outcome = await withTimeout(handle.result(), this.opts.commandTimeoutMs);
+    if (outcome === TIMED_OUT) {
+      const refund = await handle.query(getRefundQuery).catch(() => undefined);
+      return { order: refund ? withRefund(order, refund) : order, complete: false };
+    }
+    if (outcome.refund.amount.value !== req.amount.value) {
+      throw new OrderCommandError('order_conflict', `refund ${req.refundId} already exists with another amount`, { order: withRefund(order, outcome.refund) });
+    }
+    const view = withRefund(order, outcome.refund);
+    if (outcome.refund.status === 'REFUND_FAILED') {
+      throw new OrderCommandError('vipps_rejected', outcome.refund.error?.message ?? 'Vipps refused the refund', { vipps: outcome.refund.error as OrderError, order: view });
+    }
+    return { order: view, complete: true };
+  }
+
+  private async startRefund(orderId: string, req: RefundRequest): Promise<WorkflowHandle<typeof refundWorkflow>> {
+    try {
+      return await this.opts.client.workflow.start<typeof refundWorkflow>('refundWorkflow', {
+        workflowId: refundWorkflowIdFor(orderId, req.refundId),
+        taskQueue: this.opts.taskQueue,
+        args: [{ orderId, refundId: req.refundId, amount: req.amount, policy: this.opts.policy }],
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: VippsReference, value: orderId },
+          { key: OrderAmountMinor, value: req.amount.value },
+        ],
+        staticSummary: `Refund ${req.refundId} of order ${orderId}: ${formatMoney(req.amount)}`,
+      });
+    } catch (err) {
+      // Done before (a repeat): its result is the answer.
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.opts.client.workflow.getHandle(refundWorkflowIdFor(orderId, req.refundId));
+      throw await this.mapError(err, orderId);
+    }
   }
 
   async retryCapture(orderId: string): Promise<CommandResult> {
@@ -159,37 +259,44 @@ export class OrderClient {
   }
 
   /**
-   * Wakes the order for a Vipps webhook. Returns false when no such order exists. Bounded in time:
-   * when Temporal is down the receiver must answer (503) before Vipps' 10-second timeout.
+   * The customer is back from Vipps. While the payment is pending this asks the order to look at
+   * the payment once and waits up to `waitMs` for that look; otherwise nothing is sent.
+   * Returns undefined when no such order exists.
    */
-  async notifyPaymentEvent(reference: string, event: PaymentEventSignal): Promise<boolean> {
+  async customerReturned(orderId: string, waitMs: number): Promise<OrderView | undefined> {
+    const glance = await this.reads.glance(orderId);
+    if (!glance) return undefined;
+    if (!glance.running || glance.status !== 'PENDING_PAYMENT') return this.getOrder(orderId);
     try {
-      await this.opts.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => this.handle(reference).signal(paymentEventSignal, event));
-      return true;
+      const update = await this.handle(orderId).startUpdate(customerReturnedUpdate, { args: [], waitForStage: 'ACCEPTED' });
+      const view = await withTimeout(update.result(), waitMs);
+      return view === TIMED_OUT ? this.getOrder(orderId) : view;
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
-      throw await this.mapError(err, reference);
-    }
-  }
-
-  /** Wakes the order because the customer came back from Vipps. Returns false when no such order exists. */
-  async notifyCustomerReturned(orderId: string): Promise<boolean> {
-    try {
-      await this.opts.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, () => this.handle(orderId).signal(customerReturnedSignal));
-      return true;
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return false;
       throw await this.mapError(err, orderId);
     }
   }
 
-  /** Polls the order view until `done` holds or the time is up; returns the last view. */
-  async waitForOrder(orderId: string, done: (view: OrderView) => boolean, timeoutMs: number, intervalMs = 200): Promise<OrderView> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const view = await this.getOrder(orderId);
-      if (done(view) || Date.now() >= deadline) return view;
-      await new Promise((r) => setTimeout(r, intervalMs));
+  /**
+   * Wakes the order for a Vipps webhook. Returns false when no such order exists (or it is settled).
+   * An event carrying one of our own keys is usually known already: it is passed on only while an
+   * outcome is unresolved, so a normal capture's webhook costs no billed Signal. Bounded in time:
+   * when Temporal is down the receiver must answer (503) before Vipps' 10-second timeout.
+   */
+  async notifyPaymentEvent(reference: string, event: PaymentEventSignal): Promise<'signalled' | 'not-needed' | 'unknown-order'> {
+    try {
+      return await this.opts.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, async () => {
+        if (event.name === 'CREATED') return 'not-needed';
+        const glance = await this.reads.glance(reference);
+        if (!glance?.running) return 'unknown-order';
+        const ours = looksLikeOurKey(reference, event.idempotencyKey);
+        if (ours && !glance.alerts.includes('OUTCOME_UNKNOWN')) return 'not-needed';
+        if (event.name === 'AUTHORIZED' && ['AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED', 'COMPLETED'].includes(glance.status)) return 'not-needed';
+        await this.handle(reference).signal(paymentEventSignal, event);
+        return 'signalled';
+      });
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return 'unknown-order';
+      throw await this.mapError(err, reference);
     }
   }
 
@@ -206,6 +313,7 @@ export class OrderClient {
         orderId: sa.get(VippsReference) ?? wf.workflowId.replace(/^order-/, ''),
         workflowId: wf.workflowId,
         status: sa.get(OrderStatus) ?? 'UNKNOWN',
+        alerts: sa.get(OrderAlerts) ?? [],
         ...(amount !== undefined && { amountMinor: amount }),
         startedAt: wf.startTime.toISOString(),
         closed: wf.status.name !== 'RUNNING',
@@ -235,7 +343,7 @@ export class OrderClient {
 
   private async viewIfAvailable(orderId: string): Promise<OrderView | undefined> {
     try {
-      return await this.handle(orderId).query(getOrderQuery);
+      return await this.reads.view(orderId);
     } catch {
       return undefined;
     }
@@ -262,8 +370,8 @@ export class OrderClient {
     }
     if (err instanceof WorkflowNotFoundError) {
       // Updates to a closed workflow also land here: tell "closed" apart from "never existed".
-      const view = await this.viewIfAvailable(orderId);
-      if (view) return new OrderCommandError('order_conflict', `order ${orderId} is closed (${view.status})`, { order: view });
+      const glance = await this.reads.glance(orderId).catch(() => undefined);
+      if (glance) return new OrderCommandError('order_conflict', `order ${orderId} is closed (${glance.status})`, { order: await this.viewIfAvailable(orderId) });
       return new OrderCommandError('order_not_found', `order ${orderId} does not exist`);
     }
     if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {
@@ -272,6 +380,12 @@ export class OrderClient {
     if (isUnavailable(err)) return new OrderCommandError('temporal_unavailable', 'Temporal is not reachable', {}, { cause: err });
     return err;
   }
+}
+
+function withRefund(order: OrderView, refund: RefundOutcome['refund']): OrderView {
+  const refunds = order.refunds.filter((r) => r.refundId !== refund.refundId);
+  const refunded = order.payment.aggregate.refunded + (refund.status === 'REFUNDED' && !order.refunds.some((r) => r.refundId === refund.refundId && r.status === 'REFUNDED') ? refund.amount.value : 0);
+  return { ...order, refunds: [...refunds, refund], payment: { ...order.payment, aggregate: { ...order.payment.aggregate, refunded } } };
 }
 
 function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {

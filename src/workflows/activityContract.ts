@@ -1,6 +1,10 @@
 /**
- * What the order workflow needs from the outside world. `src/activities` implements it over the
- * Vipps client; workflow tests implement it with fakes. Types only: nothing here runs.
+ * What the workflows need from the outside world. `src/activities` implements it over the Vipps
+ * client; workflow tests implement it with fakes. Types only: nothing here runs.
+ *
+ * Money calls answer with two of their three outcomes: `done` or `refused` (a definite 4xx). The
+ * third, unknown, is a thrown failure (timeout, network, 5xx after retries, a 2xx that does not
+ * parse): the workflow never reads it as "failed", it resolves it with the same key.
  */
 import type { Amount } from '../vipps/schemas/common';
 import type { PaymentState } from '../vipps/schemas/epayment';
@@ -11,37 +15,56 @@ export interface PaymentSnapshot {
   /** Minor units, in the payment's currency. */
   aggregate: { authorized: number; captured: number; cancelled: number; refunded: number };
   captureGuaranteedUntil?: string;
+  redirectUrl?: string;
 }
 
-/**
- * An idempotent money operation is named by (operation, sequence); the activity derives the
- * Idempotency-Key from it and the reference, so retries and restarts always repeat the same key.
- */
-export interface OperationId {
+/** A definite refusal: Vipps answered 4xx for this request (and will for this key again). */
+export interface VippsRefusal {
+  message: string;
+  status?: number;
+  errorCode?: number;
+}
+
+export type MoneyCallResult = { outcome: 'done'; payment: PaymentSnapshot } | { outcome: 'refused'; refusal: VippsRefusal };
+
+export type PaymentRead = { found: true; payment: PaymentSnapshot } | { found: false };
+
+export interface PaymentEventRecord {
+  name: string;
+  success: boolean;
+  idempotencyKey?: string | null;
+  amount: number;
+}
+
+export interface CreatePaymentInput {
   reference: string;
-  sequence: string;
-}
-
-export interface CreatePaymentInput extends OperationId {
+  idempotencyKey: string;
   amount: Amount;
   description: string;
   returnUrl: string;
   sealedCustomerPhone?: string;
 }
 
-export type CancelOutcome = { outcome: 'cancelled'; payment: PaymentSnapshot } | { outcome: 'already-authorized' };
+export type CreatePaymentResult = { outcome: 'done'; redirectUrl: string } | { outcome: 'refused'; refusal: VippsRefusal };
+
+export interface MoneyCallInput {
+  reference: string;
+  idempotencyKey: string;
+}
 
 export interface OrderActivities {
-  createPayment(input: CreatePaymentInput): Promise<{ redirectUrl: string }>;
-  getPayment(reference: string): Promise<PaymentSnapshot>;
-  capturePayment(input: OperationId & { amount: Amount }): Promise<PaymentSnapshot>;
-  /** `transactionOnly` cancels only a payment not yet authorized; otherwise it releases what is left. */
-  cancelPayment(input: OperationId & { transactionOnly: boolean }): Promise<CancelOutcome>;
-  refundPayment(input: OperationId & { amount: Amount }): Promise<PaymentSnapshot>;
+  createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult>;
+  getPayment(reference: string): Promise<PaymentRead>;
+  /** The payment's event log and a fresh read, to prove what happened to an operation with unknown outcome. */
+  getPaymentEvents(reference: string): Promise<{ events: PaymentEventRecord[]; payment: PaymentSnapshot }>;
+  capturePayment(input: MoneyCallInput & { amount: Amount }): Promise<MoneyCallResult>;
+  /** `transactionOnly` cancels only a payment not yet authorized (else 6060); otherwise it releases what is left. */
+  cancelPayment(input: MoneyCallInput & { transactionOnly: boolean }): Promise<MoneyCallResult>;
+  refundPayment(input: MoneyCallInput & { amount: Amount }): Promise<MoneyCallResult>;
   attachReceipt(input: { reference: string; orderLines: OrderLine[]; currency: Amount['currency'] }): Promise<{ outcome: 'attached' | 'already-attached' }>;
 }
 
-/** What an activity puts in `ApplicationFailure.details[0]` when Vipps refused a request. */
+/** What an activity puts in `ApplicationFailure.details[0]` when a call failed without a definite answer. */
 export interface VippsFailureDetails {
   status?: number;
   errorCode?: number;

@@ -1,14 +1,15 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import type { z } from 'zod';
+import { formatIssues } from '../vipps/schemas/common';
 import type { VippsFailureDetails } from './activityContract';
-import { FAILURE_TYPES, type OrderError } from './messages';
+import { FAILURE_TYPES } from './failureTypes';
+import type { OrderError } from './views';
 
 /** Parses a command payload; a bad one is refused with `field: reason` messages. */
 export function parseCommand<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const message = parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(body)'}: ${i.message}`).join('; ');
-  throw ApplicationFailure.create({ message, type: FAILURE_TYPES.invalidCommand, nonRetryable: true });
+  throw ApplicationFailure.create({ message: formatIssues(parsed.error), type: FAILURE_TYPES.invalidCommand, nonRetryable: true });
 }
 
 /** Turns an activity failure into the error the order view shows (with the Vipps status and ErrorCode). */

@@ -1,2 +1,3 @@
 /** The worker's workflowsPath: every workflow type this worker runs. */
-export { orderWorkflow, type OrderOutcome } from './orderWorkflow';
+export { orderWorkflow } from './orderWorkflow';
+export { refundWorkflow } from './refundWorkflow';

@@ -7,8 +7,8 @@ const DAY = 24 * 60 * MINUTE;
 /**
  * Defaults for production. The capture deadline falls back to 7 days (the shortest card guarantee,
  * Visa) when Vipps gives no `captureGuaranteedUntil`; at the deadline the order goes to an operator
- * (`hold`) rather than releasing money on its own. Orders stay open for refunds as long as Vipps
- * accepts them (365 days).
+ * (`hold`) rather than releasing money on its own. A run continues as new after 2,000 events, far
+ * below Temporal's limits, so no order can grow its history without bound.
  */
 export const DEFAULT_ORDER_POLICY: OrderPolicy = {
   paymentExpiryMs: 10 * MINUTE,
@@ -18,5 +18,7 @@ export const DEFAULT_ORDER_POLICY: OrderPolicy = {
   captureDeadlineFallbackMs: 7 * DAY,
   captureDeadlineWarningMs: 2 * DAY,
   captureDeadlinePolicy: 'hold',
-  refundWindowMs: 365 * DAY,
+  continueAsNewAfterEvents: 2_000,
+  callRetryWindowMs: 2 * MINUTE,
+  unknownRetryBaseMs: 5 * SECOND,
 };

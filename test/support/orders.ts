@@ -41,7 +41,9 @@ export function testPolicy(overrides: Partial<OrderPolicy> = {}): OrderPolicy {
     captureDeadlineFallbackMs: 7 * 24 * 3600_000,
     captureDeadlineWarningMs: 24 * 3600_000,
     captureDeadlinePolicy: 'hold',
-    refundWindowMs: 365 * 24 * 3600_000,
+    continueAsNewAfterEvents: 2_000,
+    callRetryWindowMs: 3_000,
+    unknownRetryBaseMs: 200,
     ...overrides,
   };
 }

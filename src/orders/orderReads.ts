@@ -1,0 +1,127 @@
+/**
+ * Reading orders, as cheaply as each read allows. Temporal bills every Query a worker answers, so:
+ * - an open order is read with one Query (the live view);
+ * - a settled order is read from its workflow's result and its refund workflows (no worker, no Action);
+ * - the return page and lists use the workflow's description: search attributes plus the order
+ *   summary kept in its memo at start (no worker, no Action);
+ * - when the order's workflow task is failing (a worker cannot replay it), the Query fails; the
+ *   order then answers with the last view it gave a caller, read from its history.
+ */
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow';
+import { temporal } from '@temporalio/proto';
+import { getOrderQuery, refundWorkflowIdFor, workflowIdFor, type OrderStatus, type OrderView, type RefundOutcome, type RefundView } from '../workflows/messages';
+import type { orderWorkflow } from '../workflows/orderWorkflow';
+import { OrderStatus as OrderStatusKey, OrderAlerts, VippsReference } from '../workflows/searchAttributes';
+
+/** What the memo holds from the start: enough to show an order without asking its worker. */
+export interface OrderMemo {
+  requestFingerprint: string;
+  amount: OrderView['amount'];
+  description: string;
+  lines: { id: string; name: string; totalAmount: number }[];
+  shopReturnUrl?: string;
+}
+
+export interface OrderGlance {
+  orderId: string;
+  status: OrderStatus | 'UNKNOWN';
+  alerts: string[];
+  running: boolean;
+  memo?: OrderMemo;
+  startedAt: string;
+}
+
+const EventType = temporal.api.enums.v1.EventType;
+
+export class OrderReader {
+  constructor(private readonly client: Client) {}
+
+  /** Status and summary from the workflow's description; undefined when there is no such order. */
+  async glance(orderId: string): Promise<OrderGlance | undefined> {
+    let d: WorkflowExecutionDescription;
+    try {
+      d = await this.client.workflow.getHandle(workflowIdFor(orderId)).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return undefined;
+      throw err;
+    }
+    const memo = (d.memo as { order?: OrderMemo } | undefined)?.order;
+    return {
+      orderId,
+      status: (d.typedSearchAttributes.get(OrderStatusKey) as OrderStatus | undefined) ?? 'UNKNOWN',
+      alerts: d.typedSearchAttributes.get(OrderAlerts) ?? [],
+      running: d.status.name === 'RUNNING',
+      ...(memo && { memo }),
+      startedAt: d.startTime.toISOString(),
+    };
+  }
+
+  /** The full view: live while the order runs, its final result (with later refunds) once settled. */
+  async view(orderId: string, running?: boolean): Promise<OrderView> {
+    const handle = this.client.workflow.getHandle<typeof orderWorkflow>(workflowIdFor(orderId));
+    const isRunning = running ?? (await handle.describe()).status.name === 'RUNNING';
+    if (!isRunning) return this.settledView(orderId);
+    try {
+      return await handle.query(getOrderQuery);
+    } catch (err) {
+      // The workflow may have ended between describe and query: then its result is the view.
+      if (err instanceof WorkflowNotFoundError) throw err;
+      const d = await handle.describe();
+      if (d.status.name !== 'RUNNING') return this.settledView(orderId);
+      const last = await this.lastKnownView(orderId);
+      if (last) return last;
+      throw err;
+    }
+  }
+
+  /** A settled order: the view its workflow ended with, plus refunds made since, each by its own workflow. */
+  async settledView(orderId: string): Promise<OrderView> {
+    const handle = this.client.workflow.getHandle<typeof orderWorkflow>(workflowIdFor(orderId));
+    const view = await handle.result();
+    const later = await this.refundsAfterSettlement(orderId);
+    const known = new Set(view.refunds.map((r) => r.refundId));
+    for (const r of later) {
+      if (known.has(r.refundId)) continue;
+      view.refunds.push(r);
+      if (r.status === 'REFUNDED') view.payment.aggregate.refunded += r.amount.value;
+    }
+    return view;
+  }
+
+  /** Refund workflows of a settled order (visibility: may lag a moment behind a refund just made). */
+  async refundsAfterSettlement(orderId: string): Promise<RefundView[]> {
+    const out: RefundView[] = [];
+    const query = `WorkflowType = 'refundWorkflow' AND ${VippsReference.name} = '${orderId}'`;
+    for await (const wf of this.client.workflow.list({ query })) {
+      if (wf.status.name !== 'COMPLETED') continue;
+      const outcome = (await this.client.workflow.getHandle(wf.workflowId, wf.runId).result()) as RefundOutcome;
+      out.push(outcome.refund);
+    }
+    return out.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
+  }
+
+  /** The newest order view in the history: the result of the last completed Update. */
+  async lastKnownView(orderId: string): Promise<OrderView | undefined> {
+    const handle = this.client.workflow.getHandle(workflowIdFor(orderId));
+    const history = await handle.fetchHistory();
+    const converter = this.client.options.loadedDataConverter;
+    for (const event of [...(history.events ?? [])].reverse()) {
+      if (event.eventType !== EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) continue;
+      const payload = event.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads?.[0];
+      if (!payload) continue;
+      const value = await decodeOptionalSinglePayload<unknown>(converter, payload);
+      if (isOrderView(value)) return { ...value, waitingFor: `unknown: the order's workflow task is failing; this is its last known view` };
+    }
+    return undefined;
+  }
+
+  /** Starts a refund after settlement, or joins the one with the same id. */
+  refundHandle(orderId: string, refundId: string) {
+    return this.client.workflow.getHandle(refundWorkflowIdFor(orderId, refundId));
+  }
+}
+
+function isOrderView(value: unknown): value is OrderView {
+  return typeof value === 'object' && value !== null && 'orderId' in value && 'orderLines' in value && 'payment' in value;
+}

@@ -1,0 +1,39 @@
+import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
+
+/**
+ * One durable timer for the order's next timed event, kept across wake-ups: a command that wakes
+ * the loop does not restart the timer when the next event is still the same one. Every timer
+ * started is a billed Action, so this matters for orders that get several commands.
+ */
+export class Alarm {
+  private at: number | undefined;
+  private scope: CancellationScope | undefined;
+  private rang = false;
+
+  /** Arms the timer for `at` (epoch ms), or disarms it with undefined. Same `at`: nothing changes. */
+  set(at: number | undefined, summary: string): void {
+    if (at === this.at) return;
+    this.scope?.cancel();
+    this.scope = undefined;
+    this.at = at;
+    this.rang = false;
+    if (at === undefined) return;
+    const scope = new CancellationScope();
+    this.scope = scope;
+    void scope
+      .run(() => sleep(Math.max(1, at - Date.now()), { summary }))
+      .then(
+        () => {
+          if (this.scope === scope) this.rang = true;
+        },
+        (err: unknown) => {
+          if (!isCancellation(err)) throw err;
+        },
+      );
+  }
+
+  /** True once the armed time has come; re-arming clears it. */
+  get ringing(): boolean {
+    return this.rang;
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * What each accepted command changes. Synchronous, called from Update and Signal handlers after
+ * their validators passed; the workflow loop then sees the change at its next decision.
+ */
+import type { PaymentEventSignal, CancelRequest, RefundRequest, ShipRequest } from './requests';
+import { newMoneyOp, nextGeneration, resolveNow, type MoneyOp } from './moneyOperation';
+import { applyProof } from './moneyOutcomes';
+import { describeAmount, firstSighting, note, nowIso, openLines, refundRecord, shipment } from './orderBook';
+import { isAuthorized, money, type OrderData, type RefundRecord, type ShipmentRecord } from './orderData';
+import { operationKey } from '../vipps/operationKeys';
+
+export function captureKey(order: OrderData, shipmentId: string, generation = 0): string {
+  return operationKey({ reference: order.input.orderId, operation: 'capture', idKind: 'shipment', id: shipmentId, generation });
+}
+
+export function refundKey(orderId: string, refundId: string): string {
+  return operationKey({ reference: orderId, operation: 'refund', idKind: 'refund', id: refundId });
+}
+
+/** Registers a shipment and queues its capture; a known id returns the existing one. */
+export function addShipment(order: OrderData, req: ShipRequest, now: number): ShipmentRecord {
+  const existing = shipment(order, req.shipmentId);
+  if (existing) return existing;
+  const lineIds = req.orderLineIds ?? openLines(order).map((l) => l.id);
+  let amount = 0;
+  for (const id of lineIds) {
+    const line = order.lines.find((l) => l.id === id)!;
+    line.state = 'SHIPPED';
+    line.shipmentId = req.shipmentId;
+    amount += line.totalAmount;
+  }
+  const op = newMoneyOp({ id: `capture:${req.shipmentId}`, kind: 'capture', key: captureKey(order, req.shipmentId), amount: money(order, amount), at: nowIso(now) });
+  order.ops.push(op);
+  const record: ShipmentRecord = { shipmentId: req.shipmentId, orderLineIds: lineIds, amount: money(order, amount), shippedAt: nowIso(now), opId: op.id };
+  order.shipments.push(record);
+  note(order, now, `shipment ${req.shipmentId}`, `${lineIds.length} line(s), ${describeAmount(order, amount)}`);
+  return record;
+}
+
+export function addRefund(order: OrderData, req: RefundRequest, now: number): RefundRecord {
+  const existing = refundRecord(order, req.refundId);
+  if (existing) return existing;
+  const op = newMoneyOp({ id: `refund:${req.refundId}`, kind: 'refund', key: refundKey(order.input.orderId, req.refundId), amount: req.amount, at: nowIso(now) });
+  order.ops.push(op);
+  const record: RefundRecord = { refundId: req.refundId, amount: req.amount, requestedAt: nowIso(now), opId: op.id };
+  order.refunds.push(record);
+  note(order, now, `refund ${req.refundId} requested`, describeAmount(order, req.amount.value));
+  return record;
+}
+
+export function requestCancel(order: OrderData, req: CancelRequest, now: number): void {
+  if (order.cancel?.status === 'REQUESTED') return;
+  order.cancel = { status: 'REQUESTED', ...(req.reason && { reason: req.reason }) };
+  note(order, now, 'cancel requested', req.reason);
+}
+
+/** Our own operation ids (release, void) come from one sequence. */
+export function addOwnOp(order: OrderData, kind: 'release' | 'void', now: number): MoneyOp {
+  if (kind === 'void') {
+    // One void per order; a refused one is tried again with its next key.
+    const existing = order.ops.find((o) => o.kind === 'void');
+    if (existing) {
+      nextGeneration(existing, (g) => operationKey({ reference: order.input.orderId, operation: 'void', idKind: 'sequence', id: '1', generation: g }), nowIso(now));
+      return existing;
+    }
+  }
+  order.opSeq++;
+  const id = kind === 'void' ? '1' : String(order.opSeq);
+  const op = newMoneyOp({ id: `${kind}:${id}`, kind, key: operationKey({ reference: order.input.orderId, operation: kind, idKind: 'sequence', id }), at: nowIso(now) });
+  order.ops.push(op);
+  return op;
+}
+
+/**
+ * Operator retry: a refused capture gets its next key (the earlier one is proven refused); an
+ * unknown outcome is resolved now, always with its own key.
+ */
+export function retryOperations(order: OrderData, now: number): MoneyOp[] {
+  const touched: MoneyOp[] = [];
+  for (const op of order.ops) {
+    const released = order.shipments.some((s) => s.opId === op.id && s.released);
+    if (op.kind === 'capture' && op.status === 'REFUSED' && !released) {
+      const shipmentId = op.id.slice('capture:'.length);
+      nextGeneration(op, (g) => captureKey(order, shipmentId, g), nowIso(now));
+      note(order, now, `capture retried with a new key`, `${op.id}: ${op.key}`);
+      touched.push(op);
+    } else if (op.status === 'UNKNOWN') {
+      resolveNow(op, now);
+      touched.push(op);
+    }
+  }
+  return touched;
+}
+
+/**
+ * A webhook. While the payment is pending it asks for a look. Afterwards, an event with one of
+ * our keys is proof of that operation's outcome; any other money event means money moved outside
+ * this workflow, so the payment is read again.
+ */
+export function onPaymentEvent(order: OrderData, evt: PaymentEventSignal, now: number): void {
+  if (!firstSighting(order, `${evt.name}:${evt.pspReference}`)) return;
+  note(order, now, `webhook ${evt.name}`, evt.success ? undefined : 'success=false');
+  if (evt.name === 'CREATED') return;
+  const ours = order.ops.find((o) => o.key === evt.idempotencyKey);
+  if (ours) {
+    if (applyProof(order, ours, [evt], now, 'webhook')) order.reconcile = isAuthorized(order);
+    return;
+  }
+  if (!isAuthorized(order)) {
+    order.pending.wake ??= `webhook ${evt.name}`;
+    return;
+  }
+  if (['CAPTURED', 'REFUNDED', 'CANCELLED'].includes(evt.name)) order.reconcile = true;
+}

@@ -1,0 +1,134 @@
+/**
+ * The order's Signals, Updates and Query. Validators refuse bad or impossible commands before
+ * anything is written to history; handlers record the command, wake the loop, and wait for the
+ * outcome the caller needs. None of them calls Vipps: the loop does, one step at a time.
+ */
+import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { addRefund, addShipment, onPaymentEvent, requestCancel, retryOperations } from './commands';
+import { parseCommand, vippsRejected } from './failures';
+import { FAILURE_TYPES } from './failureTypes';
+import {
+  cancelUpdate,
+  customerReturnedUpdate,
+  getOrderQuery,
+  paymentEventSignal,
+  placeOrderUpdate,
+  refundUpdate,
+  retryCaptureUpdate,
+  shipUpdate,
+} from './messages';
+import type { MoneyOp } from './moneyOperation';
+import { op as findOp } from './orderBook';
+import { isAuthorized, type OrderData } from './orderData';
+import { checkCancel, checkRefund, checkRetry, checkShip } from './orderRules';
+import { CancelRequest, PaymentEventSignal, PlaceOrderUpdateArgs, RefundRequest, ShipRequest } from './requests';
+import type { OrderView } from './views';
+
+export interface OrderRuntime {
+  order: OrderData;
+  clock: () => number;
+  /** Wakes the workflow loop to decide again. */
+  changed: () => void;
+  view: () => OrderView;
+}
+
+/** The caller can be answered: the operation has an outcome, or it is unknown and with an operator. */
+function answerable(op: MoneyOp): boolean {
+  return op.status === 'DONE' || op.status === 'REFUSED' || (op.status === 'UNKNOWN' && op.escalated === true);
+}
+
+export function registerHandlers(rt: OrderRuntime): void {
+  const { order } = rt;
+
+  setHandler(getOrderQuery, () => rt.view());
+
+  setHandler(paymentEventSignal, (raw) => {
+    const parsed = PaymentEventSignal.safeParse(raw);
+    if (!parsed.success) return;
+    onPaymentEvent(order, parsed.data, rt.clock());
+    rt.changed();
+  });
+
+  setHandler(
+    placeOrderUpdate,
+    async () => {
+      await condition(() => order.create.status !== 'PENDING');
+      if (order.create.status === 'REFUSED') {
+        const error = order.create.error!;
+        throw ApplicationFailure.create({ type: FAILURE_TYPES.paymentCreateFailed, message: error.message, nonRetryable: true, details: [error] });
+      }
+      return { orderId: order.input.orderId, workflowId: order.workflowId, redirectUrl: order.payment.redirectUrl! };
+    },
+    {
+      validator: (args) => {
+        if (parseCommand(PlaceOrderUpdateArgs, args).requestFingerprint !== order.input.requestFingerprint) {
+          throw ApplicationFailure.create({ type: FAILURE_TYPES.invalidState, message: `order ${order.input.orderId} already exists with different content`, nonRetryable: true });
+        }
+      },
+    },
+  );
+
+  setHandler(
+    shipUpdate,
+    async (raw) => {
+      const shipment = addShipment(order, parseCommand(ShipRequest, raw), rt.clock());
+      rt.changed();
+      await condition(() => answerable(findOp(order, shipment.opId)));
+      return rt.view();
+    },
+    { validator: (raw) => checkShip(order, parseCommand(ShipRequest, raw)) },
+  );
+
+  setHandler(
+    refundUpdate,
+    async (raw) => {
+      const refund = addRefund(order, parseCommand(RefundRequest, raw), rt.clock());
+      rt.changed();
+      const op = findOp(order, refund.opId);
+      await condition(() => answerable(op));
+      if (op.status === 'REFUSED') throw vippsRejected(op.error!);
+      return rt.view();
+    },
+    { validator: (raw) => checkRefund(order, parseCommand(RefundRequest, raw)) },
+  );
+
+  setHandler(
+    cancelUpdate,
+    async (raw) => {
+      requestCancel(order, parseCommand(CancelRequest, raw), rt.clock());
+      rt.changed();
+      const stuck = () => order.ops.some((o) => (o.kind === 'release' || o.kind === 'void') && o.status === 'UNKNOWN' && o.escalated);
+      await condition(() => order.cancel?.status !== 'REQUESTED' || stuck());
+      if (order.cancel?.status === 'FAILED') throw vippsRejected(order.cancel.error!);
+      return rt.view();
+    },
+    {
+      validator: (raw) => {
+        parseCommand(CancelRequest, raw);
+        checkCancel(order);
+      },
+    },
+  );
+
+  setHandler(
+    retryCaptureUpdate,
+    async () => {
+      const touched = retryOperations(order, rt.clock()).map((op) => ({ op, attempts: op.attempts }));
+      rt.changed();
+      // Wait for the attempt this retry caused, not for an older escalation.
+      await condition(() => touched.every(({ op, attempts }) => op.status === 'DONE' || op.status === 'REFUSED' || (op.attempts > attempts && op.status !== 'IN_FLIGHT')));
+      return rt.view();
+    },
+    { validator: () => checkRetry(order) },
+  );
+
+  setHandler(customerReturnedUpdate, async () => {
+    if (order.status === 'PENDING_PAYMENT' && order.create.status === 'DONE' && !isAuthorized(order)) {
+      const reads = order.pending.reads;
+      order.pending.wake ??= 'customer returned';
+      rt.changed();
+      await condition(() => order.pending.reads > reads || order.status !== 'PENDING_PAYMENT');
+    }
+    return rt.view();
+  });
+}

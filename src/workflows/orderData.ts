@@ -1,0 +1,142 @@
+/**
+ * The order's state as plain data: everything the workflow knows, serializable as it is, so
+ * continue-as-new carries it to the next run unchanged. Modules that act on it take it as their
+ * first argument; nothing else holds state.
+ */
+import type { PaymentState } from '../vipps/schemas/epayment';
+import type { WorkflowActivities } from './activityProxies';
+import type { MoneyOp } from './moneyOperation';
+import type { OrderWorkflowInput } from './requests';
+import type { CancelView, Money, OrderAlert, OrderError, OrderLineView, OrderStatus, TimelineEntry } from './views';
+
+export interface Aggregate {
+  authorized: number;
+  captured: number;
+  cancelled: number;
+  refunded: number;
+}
+
+export interface ShipmentRecord {
+  shipmentId: string;
+  orderLineIds: string[];
+  amount: Money;
+  shippedAt: string;
+  /** The capture operation (`MoneyOp.id`). */
+  opId: string;
+  /** Set when the capture was refused and the reservation then released: it will never be captured. */
+  released?: boolean;
+}
+
+export interface RefundRecord {
+  refundId: string;
+  amount: Money;
+  requestedAt: string;
+  opId: string;
+}
+
+export interface OrderSnapshot {
+  status: OrderStatus;
+  payment: {
+    state?: PaymentState;
+    redirectUrl?: string;
+    aggregate: Aggregate;
+    authorizedAt?: number;
+    captureDeadline?: number;
+    captureDeadlineSource?: 'vipps' | 'policy';
+  };
+  create: { status: 'PENDING' | 'DONE' | 'REFUSED'; error?: OrderError };
+  /** While the customer decides: when to look next, and what woke us. */
+  pending: {
+    expiresAt: number;
+    giveUpAt: number;
+    nextPollAt: number;
+    pollDelayMs: number;
+    /** Completed payment reads; the customer's return waits for the next one. */
+    reads: number;
+    /** Reads and cancels that failed after the expiry, for backoff and escalation. */
+    failuresAfterExpiry: number;
+    wake?: string;
+  };
+  lines: OrderLineView[];
+  shipments: ShipmentRecord[];
+  refunds: RefundRecord[];
+  ops: MoneyOp[];
+  /** Sequence for our own operation ids (release, void). */
+  opSeq: number;
+  cancel?: CancelView;
+  receipt: { status: 'PENDING' | 'ATTACHED' | 'FAILED'; error?: OrderError };
+  alerts: OrderAlert[];
+  deadlineWarned: boolean;
+  /** Money moved outside this workflow: re-read the payment. */
+  reconcile: boolean;
+  /** Webhooks already seen (name:pspReference), most recent last, bounded. */
+  seenEvents: string[];
+  timeline: TimelineEntry[];
+  lastError?: OrderError;
+  failureReason?: string;
+  /** Bumped when something operators filter on changes (status, alerts, deadline). */
+  searchVersion: number;
+}
+
+export interface OrderData extends OrderSnapshot {
+  readonly input: OrderWorkflowInput;
+  readonly workflowId: string;
+}
+
+export function newOrderData(input: OrderWorkflowInput, workflowId: string, now: number): OrderData {
+  const { policy } = input;
+  if (input.resume) return { ...structuredCloneSafe(input.resume), input: { ...input, resume: undefined }, workflowId };
+  const expiresAt = now + policy.paymentExpiryMs;
+  return {
+    input,
+    workflowId,
+    status: 'PENDING_PAYMENT',
+    payment: { aggregate: { authorized: 0, captured: 0, cancelled: 0, refunded: 0 } },
+    create: { status: 'PENDING' },
+    pending: {
+      expiresAt,
+      giveUpAt: expiresAt + policy.expiryGraceMs,
+      nextPollAt: now + policy.pollInitialMs,
+      pollDelayMs: policy.pollInitialMs,
+      reads: 0,
+      failuresAfterExpiry: 0,
+    },
+    lines: input.orderLines.map((l) => ({ id: l.id, name: l.name, totalAmount: l.totalAmount, state: 'OPEN' as const })),
+    shipments: [],
+    refunds: [],
+    ops: [],
+    opSeq: 0,
+    receipt: { status: 'PENDING' },
+    alerts: [],
+    deadlineWarned: false,
+    reconcile: false,
+    seenEvents: [],
+    timeline: [],
+    searchVersion: 0,
+  };
+}
+
+export function snapshotOf(order: OrderData): OrderSnapshot {
+  const { input: _input, workflowId: _workflowId, ...snapshot } = order;
+  return structuredCloneSafe(snapshot);
+}
+
+/** JSON round trip: the snapshot is plain data by construction, and this keeps it so. */
+function structuredCloneSafe<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+export function money(order: OrderData, value: number): Money {
+  return { value, currency: order.input.amount.currency };
+}
+
+export function isAuthorized(order: OrderData): boolean {
+  return order.payment.authorizedAt !== undefined;
+}
+
+/** What a step of the order needs: its data, the activities, and the workflow's clock. */
+export interface StepContext {
+  order: OrderData;
+  acts: WorkflowActivities;
+  clock: () => number;
+}

@@ -1,0 +1,41 @@
+import { Worker } from '@temporalio/worker';
+import { FakeVipps } from '../support/fakeVipps';
+import { orderClient, workflowBundle } from '../support/orderHarness';
+import { startTestTemporal } from '../support/temporalServer';
+import { newOrderId, sampleOrder } from '../support/orders';
+import { eventually } from '../support/eventually';
+async function main() {
+  const t = await startTestTemporal();
+  const fake = new FakeVipps();
+  let release!: () => void; const gate = new Promise<void>((r) => (release = r));
+  const acts = { ...fake.activities, refundPayment: async (i: any) => { if (i.sequence === 'refund-1') await gate; return fake.activities.refundPayment(i); } };
+  const tq = 'repro2';
+  const aw = await Worker.create({ connection: t.env.nativeConnection, taskQueue: tq, activities: acts });
+  const ar = aw.run();
+  const bundle = await workflowBundle();
+  let w1 = await Worker.create({ connection: t.env.nativeConnection, taskQueue: tq, workflowBundle: bundle });
+  let r1 = w1.run();
+  const orders = orderClient(t.env.client, tq, {}, 60_000);
+  const id = newOrderId('r');
+  await orders.placeOrder(sampleOrder(id));
+  fake.approve(id);
+  await orders.notifyPaymentEvent(id, { name: 'AUTHORIZED', pspReference: 'p', timestamp: new Date().toISOString(), success: true });
+  await eventually(async () => { if ((await orders.getOrder(id)).status !== 'AWAITING_SHIPMENT') throw new Error('x'); });
+  await orders.ship(id, { shipmentId: 'box-1' });
+  const ref1 = orders.refund(id, { refundId: 'refund-1', amount: { value: 1000, currency: 'NOK' } });
+  await new Promise((r) => setTimeout(r, 1000));
+  w1.shutdown(); await r1;
+  release();
+  await new Promise((r) => setTimeout(r, 500));
+  const ref2 = orders.refund(id, { refundId: 'refund-2', amount: { value: 1000, currency: 'NOK' } });
+  await new Promise((r) => setTimeout(r, 12000));
+  const w2 = await Worker.create({ connection: t.env.nativeConnection, taskQueue: tq, workflowBundle: bundle });
+  const r2 = w2.run();
+  await ref1; await ref2;
+  const h = t.env.client.workflow.getHandle(`order-${id}`);
+  const history = await h.fetchHistory();
+  for (const e of history.events!.slice(40)) console.log(e.eventId?.toString(), e.eventType, String(e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequestSequencingEventId ?? ''));
+  try { await Worker.runReplayHistory({ workflowBundle: bundle }, history); console.log('REPLAY OK'); } catch (e) { console.log('REPLAY FAIL', (e as Error).message.slice(0, 300)); }
+  w2.shutdown(); aw.shutdown(); await r2; await ar; await t.teardown();
+}
+main().catch((e) => { console.error(e); process.exit(1); });
