@@ -5,7 +5,7 @@
 import type { PaymentEventSignal, CancelRequest, RefundRequest, ShipRequest } from './requests';
 import { newMoneyOp, nextGeneration, resolveNow, type MoneyOp } from './moneyOperation';
 import { applyProof } from './moneyOutcomes';
-import { describeAmount, firstSighting, note, nowIso, openLines, refundRecord, shipment } from './orderBook';
+import { describeAmount, firstSighting, note, nowIso, openLines, refundRecord, requestReconcile, shipment } from './orderBook';
 import { isAuthorized, money, type OrderData, type RefundRecord, type ShipmentRecord } from './orderData';
 import { operationKey } from '../vipps/operationKeys';
 
@@ -103,12 +103,12 @@ export function onPaymentEvent(order: OrderData, evt: PaymentEventSignal, now: n
   if (evt.name === 'CREATED') return;
   const ours = order.ops.find((o) => o.key === evt.idempotencyKey);
   if (ours) {
-    if (applyProof(order, ours, [evt], now, 'webhook')) order.reconcile = isAuthorized(order);
+    if (applyProof(order, ours, [evt], now, 'webhook') && isAuthorized(order)) requestReconcile(order, now);
     return;
   }
   if (!isAuthorized(order)) {
     order.pending.wake ??= `webhook ${evt.name}`;
     return;
   }
-  if (['CAPTURED', 'REFUNDED', 'CANCELLED'].includes(evt.name)) order.reconcile = true;
+  if (['CAPTURED', 'REFUNDED', 'CANCELLED'].includes(evt.name)) requestReconcile(order, now);
 }

@@ -30,6 +30,8 @@ export interface OrderRuntime {
   /** Wakes the workflow loop to decide again. */
   changed: () => void;
   view: () => OrderView;
+  /** The view for a command's caller, with status and alerts brought up to date first. */
+  answer: () => OrderView;
 }
 
 /** The caller can be answered: the operation has an outcome, or it is unknown and with an operator. */
@@ -74,7 +76,7 @@ export function registerHandlers(rt: OrderRuntime): void {
       const shipment = addShipment(order, parseCommand(ShipRequest, raw), rt.clock());
       rt.changed();
       await condition(() => answerable(findOp(order, shipment.opId)));
-      return rt.view();
+      return rt.answer();
     },
     { validator: (raw) => checkShip(order, parseCommand(ShipRequest, raw)) },
   );
@@ -87,7 +89,7 @@ export function registerHandlers(rt: OrderRuntime): void {
       const op = findOp(order, refund.opId);
       await condition(() => answerable(op));
       if (op.status === 'REFUSED') throw vippsRejected(op.error!);
-      return rt.view();
+      return rt.answer();
     },
     { validator: (raw) => checkRefund(order, parseCommand(RefundRequest, raw)) },
   );
@@ -100,7 +102,7 @@ export function registerHandlers(rt: OrderRuntime): void {
       const stuck = () => order.ops.some((o) => (o.kind === 'release' || o.kind === 'void') && o.status === 'UNKNOWN' && o.escalated);
       await condition(() => order.cancel?.status !== 'REQUESTED' || stuck());
       if (order.cancel?.status === 'FAILED') throw vippsRejected(order.cancel.error!);
-      return rt.view();
+      return rt.answer();
     },
     {
       validator: (raw) => {
@@ -117,7 +119,7 @@ export function registerHandlers(rt: OrderRuntime): void {
       rt.changed();
       // Wait for the attempt this retry caused, not for an older escalation.
       await condition(() => touched.every(({ op, attempts }) => op.status === 'DONE' || op.status === 'REFUSED' || (op.attempts > attempts && op.status !== 'IN_FLIGHT')));
-      return rt.view();
+      return rt.answer();
     },
     { validator: () => checkRetry(order) },
   );
@@ -129,6 +131,6 @@ export function registerHandlers(rt: OrderRuntime): void {
       rt.changed();
       await condition(() => order.pending.reads > reads || order.status !== 'PENDING_PAYMENT');
     }
-    return rt.view();
+    return rt.answer();
   });
 }

@@ -100,10 +100,15 @@ export function settleRefused(op: MoneyOp, error: OrderError, at: string, by: No
   delete op.escalated;
 }
 
-/** The answer was lost or cannot be trusted: schedule the same key again, escalate when it drags on. */
-export function markUnknown(op: MoneyOp, error: OrderError, now: number, retryBaseMs: number): void {
+/** The answer was lost or cannot be trusted: the outcome is unknown until proven. */
+export function markUnknown(op: MoneyOp, error: OrderError): void {
   op.status = 'UNKNOWN';
   op.error = error;
+}
+
+/** Still unknown after looking for proof: the same key again later; an operator is alerted when it drags on. */
+export function scheduleRetry(op: MoneyOp, now: number, retryBaseMs: number): void {
+  if (op.status !== 'UNKNOWN') return;
   op.nextAttemptAt = now + unknownRetryDelay(op.attempts, retryBaseMs);
   if (op.attempts >= ESCALATE_AFTER_ATTEMPTS) op.escalated = true;
 }

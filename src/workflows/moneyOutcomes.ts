@@ -4,7 +4,7 @@
  * changes, applied whichever proof settled the operation (the answer, the event log, a webhook).
  */
 import { proofIn, settleDone, settleRefused, type MoneyOp, type PaymentEventEvidence } from './moneyOperation';
-import { addAlert, capturable, clearAlert, describeAmount, note, nowIso, recordError, setStatus } from './orderBook';
+import { addAlert, capturable, clearAlert, describeAmount, note, nowIso, recordError, requestReconcile, setStatus } from './orderBook';
 import type { OrderData } from './orderData';
 import type { OrderError } from './views';
 
@@ -49,7 +49,7 @@ export function opRefused(order: OrderData, op: MoneyOp, error: OrderError, now:
       return;
     case 'release':
       // Perhaps nothing was left (our amounts were stale): look, and let an operator decide otherwise.
-      order.reconcile = true;
+      requestReconcile(order, now);
       if (order.cancel?.status === 'REQUESTED') order.cancel = { ...order.cancel, status: 'FAILED', error };
       addAlert(order, 'RELEASE_FAILED');
       return;

@@ -6,7 +6,7 @@ import { isCancellation } from '@temporalio/workflow';
 import type { MoneyCallResult, PaymentSnapshot } from './activityContract';
 import { describeFailure } from './failures';
 import { formatMoney } from './money';
-import { markUnknown, startAttempt, type MoneyOp } from './moneyOperation';
+import { markUnknown, scheduleRetry, startAttempt, type MoneyOp } from './moneyOperation';
 import { applyProof, opDone, opRefused } from './moneyOutcomes';
 import { applyAggregate, capturable, describeAmount, note, nowIso, recordError } from './orderBook';
 import type { OrderData, StepContext } from './orderData';
@@ -57,8 +57,9 @@ export async function sendMoneyOp(ctx: StepContext, op: MoneyOp): Promise<void> 
     if (op.status !== 'IN_FLIGHT') return; // a webhook proved the outcome meanwhile
     const error = describeFailure(`${op.kind}Payment`, err, nowIso(clock()));
     recordError(order, clock(), { ...error, message: `outcome unknown: ${error.message}` });
-    markUnknown(op, error, clock(), order.input.policy.unknownRetryBaseMs);
+    markUnknown(op, error);
     await lookForProof(ctx, op);
+    scheduleRetry(op, clock(), order.input.policy.unknownRetryBaseMs);
     return;
   }
   if (result.outcome === 'done') {

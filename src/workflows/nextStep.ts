@@ -72,20 +72,24 @@ function afterAuthorization(order: OrderData, now: number): Step {
   if (first) {
     if (isDue(first, now)) return { kind: 'send', op: first };
     if (deadlineStep) return deadlineStep;
-    if (order.reconcile) return { kind: 'read', why: 'money moved outside this workflow' };
-    return { kind: 'wait', until: earliest(first.nextAttemptAt, nextDeadlineEvent(order)), waitingFor: `Vipps to confirm ${first.kind} ${first.id} (key ${first.key})` };
+    if (reconcileDue(order, now)) return { kind: 'read', why: 'money moved outside this workflow' };
+    return { kind: 'wait', until: earliest(first.nextAttemptAt, nextDeadlineEvent(order), order.reconcile?.at), waitingFor: `Vipps to confirm ${first.kind} ${first.id} (key ${first.key})` };
   }
   if (order.cancel?.status === 'REQUESTED') {
     return capturable(order) > 0 ? { kind: 'enqueueRelease', why: order.cancel.reason ? `cancelled: ${order.cancel.reason}` : 'cancelled by the merchant' } : { kind: 'nothingToRelease' };
   }
-  if (order.reconcile) return { kind: 'read', why: 'money moved outside this workflow' };
+  if (reconcileDue(order, now)) return { kind: 'read', why: 'money moved outside this workflow' };
   if (deadlineStep) return deadlineStep;
   if (openLines(order).length === 0 && capturable(order) > 0 && order.status !== 'NEEDS_ATTENTION') {
     // Everything is shipped and captured: release what is left of the reservation.
     return { kind: 'enqueueRelease', why: 'everything is shipped' };
   }
-  if (isFinal(order.status)) return { kind: 'end' };
-  return { kind: 'wait', until: nextDeadlineEvent(order), waitingFor: describeWait(order) };
+  if (isFinal(order.status) && !order.reconcile) return { kind: 'end' };
+  return { kind: 'wait', until: earliest(nextDeadlineEvent(order), order.reconcile?.at), waitingFor: describeWait(order) };
+}
+
+function reconcileDue(order: OrderData, now: number): boolean {
+  return order.reconcile !== undefined && now >= order.reconcile.at;
 }
 
 /** The deadline matters while money is still reserved for unshipped lines or failed captures. */

@@ -28,7 +28,8 @@ export function refresh(order: OrderData, now: number): void {
 }
 
 export class OperatorView {
-  private flushedVersion = -1;
+  /** The client set the starting search attributes; only changes after that are upserted. */
+  private flushedVersion = 0;
 
   constructor(private readonly order: OrderData) {}
 

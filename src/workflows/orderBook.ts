@@ -51,6 +51,11 @@ export function setAlert(order: OrderData, alert: OrderAlert, on: boolean): void
   else clearAlert(order, alert);
 }
 
+/** Asks for a fresh read of the payment; an earlier, still pending request keeps its time. */
+export function requestReconcile(order: OrderData, now: number): void {
+  order.reconcile ??= { at: now, failures: 0 };
+}
+
 /** Records a webhook; false for one already seen (Vipps delivers at least once). */
 export function firstSighting(order: OrderData, key: string): boolean {
   if (order.seenEvents.includes(key)) return false;

@@ -67,8 +67,8 @@ export interface OrderSnapshot {
   receipt: { status: 'PENDING' | 'ATTACHED' | 'FAILED'; error?: OrderError };
   alerts: OrderAlert[];
   deadlineWarned: boolean;
-  /** Money moved outside this workflow: re-read the payment. */
-  reconcile: boolean;
+  /** Re-read the payment (money moved outside this workflow, or to confirm a proof): due at `at`. */
+  reconcile?: { at: number; failures: number };
   /** Webhooks already seen (name:pspReference), most recent last, bounded. */
   seenEvents: string[];
   timeline: TimelineEntry[];
@@ -109,7 +109,6 @@ export function newOrderData(input: OrderWorkflowInput, workflowId: string, now:
     receipt: { status: 'PENDING' },
     alerts: [],
     deadlineWarned: false,
-    reconcile: false,
     seenEvents: [],
     timeline: [],
     searchVersion: 0,

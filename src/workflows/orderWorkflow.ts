@@ -39,7 +39,16 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   const order = newOrderData(input, workflowInfo().workflowId, clock());
   let changes = 0;
   let waitingFor = input.resume ? 'the next step' : 'the payment to be created';
-  const rt: OrderRuntime = { order, clock, changed: () => changes++, view: () => orderView(order, waitingFor) };
+  const rt: OrderRuntime = {
+    order,
+    clock,
+    changed: () => changes++,
+    view: () => orderView(order, waitingFor),
+    answer: () => {
+      refresh(order, clock());
+      return orderView(order, waitingFor);
+    },
+  };
   registerHandlers(rt);
   const operator = new OperatorView(order);
   const ctx: StepContext = { order, clock, acts: activityProxies(input.policy) };
@@ -55,6 +64,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
         await run(step);
         refresh(order, clock());
         if (isAuthorized(order)) receipt.start();
+        operator.flush(waitingFor);
         continue;
       }
       waitingFor = step.waitingFor;

@@ -117,6 +117,11 @@ export async function readPayment(ctx: StepContext, why: string): Promise<void> 
 
 /** A failed look: try again later; after the expiry, slower and slower, and tell an operator. */
 export function lookFailed(order: OrderData, now: number): void {
+  if (order.reconcile && isAuthorized(order)) {
+    order.reconcile.failures++;
+    order.reconcile.at = now + Math.min(order.input.policy.unknownRetryBaseMs * 2 ** order.reconcile.failures, MAX_BACKOFF_AFTER_EXPIRY_MS);
+    return;
+  }
   if (isAuthorized(order) || isFinal(order.status)) return;
   const p = order.pending;
   if (now < p.giveUpAt) {
@@ -140,7 +145,7 @@ export function applyPaymentRead(order: OrderData, p: PaymentSnapshot, now: numb
       addAlert(order, 'EXTERNAL_CHANGE');
       note(order, now, 'payment changed outside this workflow', JSON.stringify(order.payment.aggregate));
     }
-    order.reconcile = false;
+    delete order.reconcile;
     afterReconcile(order, now);
     return;
   }

@@ -12,7 +12,7 @@ import { activityProxies } from './activityProxies';
 import { refundKey } from './commands';
 import { describeFailure, parseCommand } from './failures';
 import { formatMoney } from './money';
-import { markUnknown, newMoneyOp, proofIn, settleDone, settleRefused, startAttempt, type MoneyOp } from './moneyOperation';
+import { markUnknown, newMoneyOp, proofIn, scheduleRetry, settleDone, settleRefused, startAttempt, type MoneyOp } from './moneyOperation';
 import { OrderId, RefundRequest, getRefundQuery, type OrderPolicy, type RefundOutcome } from './messages';
 import { OrderAlerts, OrderStatus } from './searchAttributes';
 import type { RefundView } from './views';
@@ -46,8 +46,9 @@ export async function refundWorkflow(raw: RefundWorkflowInput): Promise<RefundOu
         else refused(result.refusal.message, { ...(result.refusal.status !== undefined && { status: result.refusal.status }), ...(result.refusal.errorCode !== undefined && { errorCode: result.refusal.errorCode }) });
       } catch (err) {
         if (isCancellation(err)) throw err;
-        markUnknown(op, describeFailure('refundPayment', err, now()), Date.now(), raw.policy.unknownRetryBaseMs);
+        markUnknown(op, describeFailure('refundPayment', err, now()));
         if (await lookForProof(orderId, op, now, false)) break;
+        scheduleRetry(op, Date.now(), raw.policy.unknownRetryBaseMs);
         if (op.escalated && !alerted) {
           alerted = true;
           // Visible to operators: the refund's outcome is still being resolved with its own key.
