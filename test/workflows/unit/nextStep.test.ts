@@ -1,0 +1,91 @@
+/** The order's one decision, without Temporal: what comes next for a given state and time. */
+import { addRefund, addShipment, requestCancel } from '../../../src/workflows/commands';
+import { markUnknown, scheduleRetry, startAttempt } from '../../../src/workflows/moneyOperation';
+import { nextStep } from '../../../src/workflows/nextStep';
+import { newOrderData, type OrderData } from '../../../src/workflows/orderData';
+import { applyPaymentRead } from '../../../src/workflows/paymentSteps';
+import { sampleOrder, testPolicy } from '../../support/orders';
+
+const T0 = Date.parse('2026-11-28T10:00:00Z');
+
+function order(policy = {}): OrderData {
+  const req = sampleOrder('order-12345678');
+  return newOrderData({ ...req, returnUrl: 'https://shop.example/return', requestFingerprint: 'fp', policy: testPolicy({ pollInitialMs: 5_000, ...policy }) }, 'order-order-12345678', T0);
+}
+
+function created(o: OrderData): OrderData {
+  o.create = { status: 'DONE' };
+  o.payment.state = 'CREATED';
+  return o;
+}
+
+function authorized(o: OrderData, now = T0): OrderData {
+  created(o);
+  applyPaymentRead(o, { state: 'AUTHORIZED', aggregate: { authorized: 54_800, captured: 0, cancelled: 0, refunded: 0 } }, now);
+  return o;
+}
+
+test('first the payment is created, then the order waits for the customer until the first poll', () => {
+  const o = order();
+  expect(nextStep(o, T0)).toEqual({ kind: 'create' });
+  created(o);
+  expect(nextStep(o, T0)).toEqual(expect.objectContaining({ kind: 'wait', until: T0 + 5_000 }));
+  expect(nextStep(o, T0 + 5_000)).toEqual({ kind: 'read', why: 'polling' });
+});
+
+test('a cancel requested while the payment is pending is acted on at the next decision, even with a wake-up pending', () => {
+  const o = created(order());
+  o.pending.wake = 'webhook AUTHORIZED';
+  requestCancel(o, {}, T0);
+  expect(nextStep(o, T0)).toEqual({ kind: 'enqueueVoid' });
+});
+
+test('a cancel that arrives while the read is in flight still releases once the read says AUTHORIZED', () => {
+  const o = created(order());
+  requestCancel(o, {}, T0); // arrived while the read ran
+  applyPaymentRead(o, { state: 'AUTHORIZED', aggregate: { authorized: 54_800, captured: 0, cancelled: 0, refunded: 0 } }, T0);
+  expect(nextStep(o, T0)).toEqual(expect.objectContaining({ kind: 'enqueueRelease' }));
+});
+
+test('money operations run in order: a release waits behind the captures before it', () => {
+  const o = authorized(order());
+  addShipment(o, { shipmentId: 'a', orderLineIds: ['socks'] }, T0);
+  requestCancel(o, {}, T0);
+  const step = nextStep(o, T0);
+  expect(step).toEqual(expect.objectContaining({ kind: 'send', op: expect.objectContaining({ id: 'capture:a' }) }));
+});
+
+test('nothing overtakes an operation whose outcome is unknown; the order waits for its next attempt', () => {
+  const o = authorized(order());
+  addShipment(o, { shipmentId: 'a', orderLineIds: ['socks'] }, T0);
+  const capture = o.ops[0]!;
+  startAttempt(capture);
+  markUnknown(capture, { at: 'x', step: 'capturePayment', message: 'timeout' });
+  scheduleRetry(capture, T0, 5_000);
+  o.payment.aggregate.captured = 0;
+  o.shipments[0]!.shipmentId = 'a';
+  addShipment(o, { shipmentId: 'b' }, T0);
+  expect(nextStep(o, T0 + 1)).toEqual(expect.objectContaining({ kind: 'wait', until: T0 + 5_000 }));
+  expect(nextStep(o, T0 + 5_000)).toEqual(expect.objectContaining({ kind: 'send', op: capture }));
+});
+
+test('past the expiry an unauthorized payment is cancelled by the order itself', () => {
+  const o = created(order({ paymentExpiryMs: 60_000, expiryGraceMs: 1_000 }));
+  o.pending.nextPollAt = T0 + 61_000;
+  expect(nextStep(o, T0 + 61_000)).toEqual({ kind: 'enqueueVoid' });
+});
+
+test('the deadline warning comes before the deadline, and only while something is unshipped', () => {
+  const o = authorized(order({ captureDeadlineFallbackMs: 10_000, captureDeadlineWarningMs: 2_000 }));
+  expect(nextStep(o, T0)).toEqual(expect.objectContaining({ kind: 'wait', until: T0 + 8_000 }));
+  expect(nextStep(o, T0 + 8_000)).toEqual({ kind: 'warnDeadline' });
+  o.deadlineWarned = true;
+  expect(nextStep(o, T0 + 10_000)).toEqual({ kind: 'deadlinePassed' });
+});
+
+test('refunds queue like any money operation', () => {
+  const o = authorized(order());
+  o.payment.aggregate.captured = 30_000;
+  addRefund(o, { refundId: 'r1', amount: { value: 1_000, currency: 'NOK' } }, T0);
+  expect(nextStep(o, T0)).toEqual(expect.objectContaining({ kind: 'send', op: expect.objectContaining({ id: 'refund:r1', key: 'order-12345678.refund.r.r1' }) }));
+});
