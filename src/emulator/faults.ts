@@ -29,6 +29,15 @@ export const FailNextRule = z.strictObject({
   when: z.enum(['before', 'after']).default('before'),
   retryAfterSeconds: z.int().min(0).max(3600).optional(),
   errorCode: knownErrorCode.optional(),
+  /**
+   * With `when: after` only: `corrupt` answers 200 with a body that is not the API's schema (the
+   * operation did run); `slow` sends the real answer `delayMs` late, past a client's timeout.
+   */
+  answer: z.enum(['error', 'corrupt', 'slow']).default('error'),
+  delayMs: z.int().min(1).max(120_000).optional(),
+}).superRefine((rule, ctx) => {
+  if (rule.answer !== 'error' && rule.when !== 'after') ctx.addIssue({ code: 'custom', path: ['answer'], message: `"${rule.answer}" needs when: "after" (the operation runs, then its answer is spoiled)` });
+  if (rule.answer === 'slow' && rule.delayMs === undefined) ctx.addIssue({ code: 'custom', path: ['delayMs'], message: 'is required for answer: "slow"' });
 });
 export type FailNextRule = z.infer<typeof FailNextRule>;
 
@@ -65,6 +74,8 @@ export type FaultConfig = z.infer<typeof FaultConfig>;
 
 export interface FaultHit {
   status: number;
+  answer?: 'error' | 'corrupt' | 'slow';
+  delayMs?: number;
   retryAfterSeconds?: number;
   errorCode?: VippsErrorCode;
   reason: string;
@@ -141,7 +152,7 @@ export class FaultInjector {
     if (rule.count <= 0) this.rules.splice(index, 1);
     const code = rule.errorCode as VippsErrorCode | undefined;
     const status = rule.status ?? (code !== undefined ? VIPPS_ERROR_CODES[code].status : 503);
-    return { status, retryAfterSeconds: rule.retryAfterSeconds, errorCode: code, reason: `failNext(${when})` };
+    return { status, retryAfterSeconds: rule.retryAfterSeconds, errorCode: code, reason: `failNext(${when})`, answer: rule.answer, ...(rule.delayMs !== undefined && { delayMs: rule.delayMs }) };
   }
 
   // Webhook faults. Each `should…` call consumes a one-shot count when one is left.

@@ -196,7 +196,7 @@ export class OrderClient {
         return await this.command(orderId, (h) => h.startUpdate(refundUpdate, { args: [req], updateId: `refund:${req.refundId}`, waitForStage: 'ACCEPTED' }));
       } catch (err) {
         // The order settled in the meantime (or is just settling): refund on its own then.
-        const settling = err instanceof OrderCommandError && err.code === 'order_conflict' && /refunds now run on their own|is closed/.test(err.message);
+        const settling = err instanceof OrderCommandError && err.code === 'order_conflict' && /refunds now run on their own|is settled/.test(err.message);
         if (!settling) throw err;
         await this.opts.client.workflow.getHandle(workflowIdFor(orderId)).result().catch(() => undefined);
       }
@@ -371,7 +371,7 @@ export class OrderClient {
     if (err instanceof WorkflowNotFoundError) {
       // Updates to a closed workflow also land here: tell "closed" apart from "never existed".
       const glance = await this.reads.glance(orderId).catch(() => undefined);
-      if (glance) return new OrderCommandError('order_conflict', `order ${orderId} is closed (${glance.status})`, { order: await this.viewIfAvailable(orderId) });
+      if (glance) return new OrderCommandError('order_conflict', `order ${orderId} is settled (${glance.status}); it takes no more commands except refunds`, { order: await this.viewIfAvailable(orderId) });
       return new OrderCommandError('order_not_found', `order ${orderId} does not exist`);
     }
     if (err instanceof WorkflowUpdateRPCTimeoutOrCancelledError) {

@@ -122,7 +122,7 @@ test('happy path: pay on the landing page, see the confirmation, ship, capture o
   expect(shipped.status).toBe(200);
   expect(shipped.json.status).toBe('COMPLETED');
   const caught = await captures(orderId);
-  expect(caught.map((c) => [c.amount.value, c.idempotencyKey])).toEqual([[54_800, `${orderId}.capture.parcel-1`]]);
+  expect(caught.map((c) => [c.amount.value, c.idempotencyKey])).toEqual([[54_800, `${orderId}.capture.s.parcel-1`]]);
   expect(caught[0]!.at >= shippedAt).toBe(true);
 
   // The receipt reached Order Management, and the service accepted the signed webhooks.

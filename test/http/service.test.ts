@@ -150,7 +150,7 @@ describe('order API', () => {
     expect((refund.json.payment as { aggregate: { refunded: number } }).aggregate.refunded).toBe(500);
     const cancel = await api('POST', `/orders/${orderId}/cancel`, {});
     expect(cancel.status).toBe(409);
-    expect(cancel.json).toEqual(expect.objectContaining({ error: 'order_conflict', message: 'cannot cancel an order that is COMPLETED' }));
+    expect(cancel.json).toEqual(expect.objectContaining({ error: 'order_conflict', message: `order ${orderId} is settled (COMPLETED); it takes no more commands except refunds` }));
     expect((cancel.json.order as { status: string }).status).toBe('COMPLETED');
   });
 

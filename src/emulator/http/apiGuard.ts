@@ -4,7 +4,7 @@ import { subscriptionKeyFingerprint } from '../auth/accessTokens';
 import { type EmulatorContext } from '../context';
 import { faultResponse } from '../faults';
 import { apiProblem, gatewayError } from '../problems';
-import { ApiError, type ApiResponse, sendApiResponse } from './apiResponse';
+import { ApiError, type ApiResponse, jsonResponse, sendApiResponse } from './apiResponse';
 import { badRequest, headerValue, referenceOf } from './requestParsing';
 import { type ApiKind, type OperationName } from './routeConfig';
 
@@ -118,10 +118,18 @@ function enforceRateLimit(
   }
 }
 
-/** Sends an operation's answer, unless a `when: after` fault hides it (the operation did run). */
-export function finish(ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, response: ApiResponse): FastifyReply {
+/**
+ * Sends an operation's answer, unless a `when: after` fault spoils it (the operation did run): an
+ * error instead, a 2xx body that does not parse, or the real answer too late.
+ */
+export async function finish(ctx: EmulatorContext, request: FastifyRequest, reply: FastifyReply, response: ApiResponse): Promise<FastifyReply> {
   const { api, operation } = request.routeOptions.config;
   const hit = operation ? ctx.faults.after(operation, referenceOf(request)) : undefined;
-  if (hit && api) return sendApiResponse(reply, faultResponse(api, hit, request.url));
-  return sendApiResponse(reply, response);
+  if (!hit || !api) return sendApiResponse(reply, response);
+  if (hit.answer === 'slow') {
+    await sleep(hit.delayMs ?? 0);
+    return sendApiResponse(reply, response);
+  }
+  if (hit.answer === 'corrupt') return sendApiResponse(reply, jsonResponse(200, { corrupted: 'this body is not the API schema' }));
+  return sendApiResponse(reply, faultResponse(api, hit, request.url));
 }
