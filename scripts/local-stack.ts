@@ -21,6 +21,7 @@ import { registerWebhook } from '../src/registerWebhook';
 import { temporalSettings } from '../src/temporal/connection';
 import { VippsClient } from '../src/vipps/client';
 import { createWorker } from '../src/worker';
+import type { OrderPolicy } from '../src/workflows/messages';
 import { startDevServer, type DevServer } from './dev-server';
 import { PROJECT_ROOT } from './temporal-cli';
 
@@ -34,6 +35,10 @@ export interface LocalStackOptions {
   ephemeralPorts?: boolean;
   /** Extra environment for the order policy etc., e.g. ORDER_POLL_INITIAL_SECONDS. */
   overrides?: Env;
+  /** Order policy values finer than the environment allows (tests: seconds instead of minutes). */
+  policy?: Partial<OrderPolicy>;
+  /** Run the worker in this process (default); false leaves it to the caller (e.g. a child process it can kill). */
+  inProcessWorker?: boolean;
   log?: (line: string) => void;
 }
 
@@ -48,6 +53,8 @@ export interface LocalStack {
   client: Client;
   /** Restarts the worker (e.g. to show an order survives it). */
   restartWorker(): Promise<void>;
+  /** The environment a worker process needs to join this stack (Temporal, Vipps, task queue). */
+  workerEnv: Env;
   stop(): Promise<void>;
 }
 
@@ -172,14 +179,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     // 4. Worker and service.
-    let worker: Worker = await createWorker({ env, temporal: { connection: nativeConnection, namespace }, quiet: true });
-    let running = worker.run();
+    const inProcess = options.inProcessWorker ?? true;
+    let worker: Worker | undefined = inProcess ? await createWorker({ env, temporal: { connection: nativeConnection, namespace }, quiet: true }) : undefined;
+    let running = worker?.run();
     const stopWorker = async () => {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
+      if (worker?.getState() === 'RUNNING') worker.shutdown();
       await running;
     };
     cleanups.push(() => stopWorker());
-    const orders = createOrderClient(client, env, config);
+    const orders = createOrderClient(client, env, config, options.policy);
     const app = await buildService({ config, orders });
     await app.listen({ port: servicePort, host: config.host });
     cleanups.push(() => app.close());
@@ -198,6 +206,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         worker = await createWorker({ env, temporal: { connection: nativeConnection, namespace }, quiet: true });
         running = worker.run();
       },
+      workerEnv: { ...env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace },
       stop: stopAll,
     };
   } catch (err) {

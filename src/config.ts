@@ -226,6 +226,23 @@ export function loadOrderPolicy(env: Env = process.env): OrderPolicy {
   };
 }
 
+const WorkerEnv = z.object({
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.min(2).max(100_000).default(250),
+  WORKER_STICKY_QUEUE_TIMEOUT_SECONDS: positiveInt.max(600).default(10),
+});
+
+export interface WorkerTuning {
+  /** Workflows kept in memory between tasks; an evicted one is rebuilt from its history when it next has work. */
+  maxCachedWorkflows: number;
+  /** How long a task waits for this worker's sticky queue before any worker may take it (after a crash). */
+  stickyQueueScheduleToStartTimeoutMs: number;
+}
+
+export function loadWorkerTuning(env: Env = process.env): WorkerTuning {
+  const e = parse(WorkerEnv, env, 'worker');
+  return { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, stickyQueueScheduleToStartTimeoutMs: e.WORKER_STICKY_QUEUE_TIMEOUT_SECONDS * 1000 };
+}
+
 const TemporalEnv = z.object({
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('vipps-orders'),
 });

@@ -4,7 +4,7 @@
  */
 import { Worker, type NativeConnection } from '@temporalio/worker';
 import { createActivities } from './activities';
-import { ConfigError, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, redactConfig } from './config';
+import { ConfigError, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, loadWorkerTuning, redactConfig } from './config';
 import { PiiSealer } from './security/piiSealing';
 import { connectWorker } from './temporal/connection';
 import { VippsClient } from './vipps/client';
@@ -22,11 +22,17 @@ export async function createWorker({ env = process.env, temporal, quiet = false 
   const pii = new PiiSealer(loadPiiSealingKey(env, vippsConfig));
   const { connection, namespace } = temporal ?? (await connectWorker());
   const taskQueue = loadTaskQueue(env);
-  if (!quiet) console.log(JSON.stringify({ msg: 'worker starting', taskQueue, namespace, vipps: redactConfig(vippsConfig) }));
+  const tuning = loadWorkerTuning(env);
+  if (!quiet) console.log(JSON.stringify({ msg: 'worker starting', taskQueue, namespace, tuning, vipps: redactConfig(vippsConfig) }));
+  const maxCachedWorkflows = tuning.maxCachedWorkflows;
   return Worker.create({
     connection,
     namespace,
     taskQueue,
+    maxCachedWorkflows,
+    // At least two task slots, never more than the cache holds (the SDK requires both).
+    maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.min(40, maxCachedWorkflows)),
+    stickyQueueScheduleToStartTimeout: tuning.stickyQueueScheduleToStartTimeoutMs,
     // A prebuilt bundle (npm run build) starts faster; otherwise the workflows are bundled at start.
     ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ vipps, pii }),
@@ -35,7 +41,10 @@ export async function createWorker({ env = process.env, temporal, quiet = false 
 
 if (require.main === module) {
   createWorker()
-    .then((worker) => worker.run())
+    .then((worker) => {
+      console.log(JSON.stringify({ msg: 'worker running' }));
+      return worker.run();
+    })
     .catch((err: unknown) => {
       console.error(err instanceof ConfigError ? err.message : err);
       process.exit(1);

@@ -44,11 +44,12 @@ function whilePending(order: OrderData, now: number): Step {
     if (p.wake) return { kind: 'read', why: p.wake };
     return { kind: 'wait', until: voidOp.nextAttemptAt, waitingFor: 'the cancel of the payment to be confirmed by Vipps' };
   }
+  // A look asked for comes first: after a refused void (6060: authorized after all) it tells what to do.
+  if (p.wake) return { kind: 'read', why: p.wake };
   if (order.cancel?.status === 'REQUESTED' && voidOp?.status !== 'DONE') {
-    // A void refused earlier is tried again at the polling pace, never in a tight loop.
+    // A void refused earlier is tried again at the polling pace (the look above reset it), never in a tight loop.
     if (!voidOp || now >= p.nextPollAt) return { kind: 'enqueueVoid' };
   }
-  if (p.wake) return { kind: 'read', why: p.wake };
   // Vipps should have expired it by now: cancel it ourselves, only if still unauthorized. A refused
   // cancel makes the order look at the payment first (see moneySteps), then try again later.
   if (now >= p.giveUpAt && now >= p.nextPollAt) return { kind: 'enqueueVoid' };

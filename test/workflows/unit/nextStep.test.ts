@@ -1,5 +1,6 @@
 /** The order's one decision, without Temporal: what comes next for a given state and time. */
-import { addRefund, addShipment, requestCancel } from '../../../src/workflows/commands';
+import { addOwnOp, addRefund, addShipment, requestCancel } from '../../../src/workflows/commands';
+import { opRefused } from '../../../src/workflows/moneyOutcomes';
 import { markUnknown, scheduleRetry, startAttempt } from '../../../src/workflows/moneyOperation';
 import { nextStep } from '../../../src/workflows/nextStep';
 import { newOrderData, type OrderData } from '../../../src/workflows/orderData';
@@ -33,10 +34,13 @@ test('first the payment is created, then the order waits for the customer until 
   expect(nextStep(o, T0 + 5_000)).toEqual({ kind: 'read', why: 'polling' });
 });
 
-test('a cancel requested while the payment is pending is acted on at the next decision, even with a wake-up pending', () => {
+test('a cancel requested while the payment is pending: a look already asked for comes first, then the void', () => {
   const o = created(order());
   o.pending.wake = 'webhook AUTHORIZED';
   requestCancel(o, {}, T0);
+  expect(nextStep(o, T0)).toEqual({ kind: 'read', why: 'webhook AUTHORIZED' });
+  applyPaymentRead(o, { state: 'CREATED', aggregate: { authorized: 0, captured: 0, cancelled: 0, refunded: 0 } }, T0, true);
+  delete o.pending.wake;
   expect(nextStep(o, T0)).toEqual({ kind: 'enqueueVoid' });
 });
 
@@ -88,4 +92,18 @@ test('refunds queue like any money operation', () => {
   o.payment.aggregate.captured = 30_000;
   addRefund(o, { refundId: 'r1', amount: { value: 1_000, currency: 'NOK' } }, T0);
   expect(nextStep(o, T0)).toEqual(expect.objectContaining({ kind: 'send', op: expect.objectContaining({ id: 'refund:r1', key: 'order-12345678.refund.r.r1' }) }));
+});
+
+test('a cancel whose void Vipps refused as "authorized after all" (6060) looks at the payment before trying anything else', () => {
+  // Found by the model test: the void was re-sent with a new key in a tight loop instead.
+  const o = created(order());
+  requestCancel(o, {}, T0);
+  o.pending.nextPollAt = T0;
+  addOwnOp(o, 'void', T0);
+  const voidOp = o.ops[0]!;
+  startAttempt(voidOp);
+  opRefused(o, voidOp, { at: 'x', step: 'voidPayment', message: 'authorized', status: 400, errorCode: 6060 }, T0);
+  expect(nextStep(o, T0 + 1)).toEqual({ kind: 'read', why: 'the payment was authorized while we cancelled it (6060)' });
+  applyPaymentRead(o, { state: 'AUTHORIZED', aggregate: { authorized: 54_800, captured: 0, cancelled: 0, refunded: 0 } }, T0 + 2, true);
+  expect(nextStep(o, T0 + 2)).toEqual(expect.objectContaining({ kind: 'enqueueRelease' }));
 });

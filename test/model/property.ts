@@ -1,0 +1,36 @@
+/** The model property, shared by the jest suite and `npm run test:model`. */
+import fc from 'fast-check';
+import type { ModelHarness } from './harness';
+import { checkCase } from './invariants';
+import { modelCase } from './model';
+import { runCase } from './runCase';
+
+export interface ModelRunStats {
+  cases: number;
+  orders: number;
+  commands: number;
+}
+
+export async function assertModel(
+  h: ModelHarness,
+  options: { runs: number; seed: number; shrink?: boolean; onCase?: (n: number) => void; onFailure?: (message: string, c: unknown) => void },
+): Promise<ModelRunStats> {
+  const stats: ModelRunStats = { cases: 0, orders: 0, commands: 0 };
+  await fc.assert(
+    fc.asyncProperty(modelCase, async (c) => {
+      stats.cases++;
+      stats.orders += c.orders.length;
+      stats.commands += c.orders.reduce((s, o) => s + o.commands.length, 0);
+      options.onCase?.(stats.cases);
+      const record = await runCase(h, c);
+      const problems = await checkCase(h, record);
+      if (problems.length) {
+        const message = `invariants broken:\n  ${problems.join('\n  ')}`;
+        options.onFailure?.(message, c);
+        throw new Error(message);
+      }
+    }),
+    { numRuns: options.runs, seed: options.seed, verbose: 1, includeErrorInReport: true, endOnFailure: options.shrink === false },
+  );
+  return stats;
+}
