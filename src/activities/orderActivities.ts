@@ -1,9 +1,9 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { PiiSealer } from '../security/piiSealing';
-import type { VippsClient } from '../vipps/client';
-import { VippsApiError } from '../vipps/errors';
-import { deriveIdempotencyKey } from '../vipps/idempotency';
-import type { GetPaymentResponse, ModificationResponse } from '../vipps/schemas/epayment';
+import type { VippsClient } from '@vipps-orders/vipps';
+import { VippsApiError } from '@vipps-orders/vipps';
+import { deriveIdempotencyKey } from '@vipps-orders/vipps';
+import type { GetPaymentResponse, ModificationResponse } from '@vipps-orders/vipps';
 import type { OrderActivities, PaymentSnapshot } from '../workflows/activityContract';
 import { toActivityFailure } from './vippsFailures';
 

@@ -9,8 +9,8 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { z } from 'zod';
+import { describeIssues } from '@vipps-orders/vipps';
 import type { PiiSealer } from '../security/piiSealing';
-import { describeIssues } from '../vipps/schemas/common';
 import {
   CancelRequest,
   FAILURE_TYPES,

@@ -2,9 +2,9 @@
  * What the order workflow needs from the outside world. `src/activities` implements it over the
  * Vipps client; workflow tests implement it with fakes. Types only: nothing here runs.
  */
-import type { Amount } from '../vipps/schemas/common';
-import type { PaymentState } from '../vipps/schemas/epayment';
-import type { OrderLine } from '../vipps/schemas/receipt';
+import type { Amount } from '@vipps-orders/vipps/schemas';
+import type { PaymentState } from '@vipps-orders/vipps/schemas';
+import type { OrderLine } from '@vipps-orders/vipps/schemas';
 
 export interface PaymentSnapshot {
   state: PaymentState;

@@ -5,9 +5,9 @@
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import { z } from 'zod';
-import { Amount, type Currency, REFERENCE_PATTERN } from '../vipps/schemas/common';
-import { PaymentEventName, type PaymentState } from '../vipps/schemas/epayment';
-import { OrderLine } from '../vipps/schemas/receipt';
+import { Amount, type Currency, REFERENCE_PATTERN } from '@vipps-orders/vipps/schemas';
+import { PaymentEventName, type PaymentState } from '@vipps-orders/vipps/schemas';
+import { OrderLine } from '@vipps-orders/vipps/schemas';
 
 export const ORDER_STATUSES = [
   'PENDING_PAYMENT',

@@ -22,7 +22,7 @@ import {
   type TimelineEntry,
 } from './messages';
 import { formatMoney } from './money';
-import type { PaymentState } from '../vipps/schemas/epayment';
+import type { PaymentState } from '@vipps-orders/vipps/schemas';
 
 const MAX_TIMELINE = 200;
 const SHIPPABLE: ReadonlySet<OrderStatus> = new Set(['AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED', 'NEEDS_ATTENTION']);

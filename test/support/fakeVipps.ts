@@ -4,8 +4,8 @@
  * operation), and throws the same failures the real activities throw.
  */
 import { toActivityFailure } from '../../src/activities/vippsFailures';
-import { VippsApiError } from '../../src/vipps/errors';
-import type { PaymentState } from '../../src/vipps/schemas/epayment';
+import { VippsApiError } from '@vipps-orders/vipps';
+import type { PaymentState } from '@vipps-orders/vipps';
 import type { OrderActivities, PaymentSnapshot } from '../../src/workflows/activityContract';
 
 export interface FakePayment {
