@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { VippsClientConfig } from '@vipps-orders/vipps';
+import { formatIssues, type IssueFormat, type VippsClientConfig } from '@vipps-orders/vipps';
 import type { OrderPolicy } from './workflows/messages';
 
 /**
@@ -37,13 +37,15 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const url = z.url().transform((u) => u.replace(/\/+$/, ''));
 
+/** One variable per line, as in the other messages of this module. */
+const ENV_ISSUES: IssueFormat = { root: '(env)', separator: '\n  ' };
+
 function parse<T extends z.ZodType>(schema: T, env: Env, section: string): z.output<T> {
   // An empty variable counts as unset (compose files pass `${X:-}` through as "").
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(present);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new ConfigError(`Invalid ${section} configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(`Invalid ${section} configuration:\n  ${formatIssues(result.error, ENV_ISSUES)}`);
   }
   return result.data;
 }

@@ -9,7 +9,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { z } from 'zod';
-import { describeIssues } from '@vipps-orders/vipps';
+import { describeIssues, formatIssues } from '@vipps-orders/vipps';
 import type { PiiSealer } from '../security/piiSealing';
 import {
   CancelRequest,
@@ -278,7 +278,7 @@ function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
   const parsed = schema.safeParse(raw);
   if (parsed.success) return parsed.data;
   const issues = describeIssues(parsed.error).map((d) => ({ field: d.name, reason: d.reason }));
-  throw new OrderCommandError('invalid_command', issues.map((i) => `${i.field}: ${i.reason}`).join('; '), { issues });
+  throw new OrderCommandError('invalid_command', formatIssues(parsed.error), { issues });
 }
 
 /** gRPC status codes (grpc/status.h); spelled out to avoid depending on @grpc/grpc-js directly. */

@@ -39,6 +39,7 @@ describe('configuration', () => {
 
   test('bad values name the variable', () => {
     expect(() => loadVippsConfig({ VIPPS_MSN: 'abc' })).toThrow(/VIPPS_MSN: must be 4 to 10 digits/);
+    expect(() => loadVippsConfig({ VIPPS_MSN: 'abc', VIPPS_TIMEOUT_MS: '-1' })).toThrow(/^Invalid Vipps configuration:\n {2}VIPPS_MSN: .+\n {2}VIPPS_TIMEOUT_MS: .+$/);
     expect(() => loadOrderPolicy({ ORDER_CAPTURE_DEADLINE_POLICY: 'maybe' })).toThrow(/ORDER_CAPTURE_DEADLINE_POLICY/);
     expect(() => loadServiceConfig({ ORDER_API_KEY: 'short' })).toThrow(/ORDER_API_KEY: must be at least 12 characters/);
   });

@@ -1,3 +1,4 @@
+import { formatIssues } from '@vipps-orders/vipps/schemas';
 import { z } from 'zod';
 
 /**
@@ -31,8 +32,7 @@ function parse<T extends z.ZodType>(schema: T, env: Env, section: string): z.out
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(present);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new EmulatorConfigError(`Invalid ${section} configuration:\n${lines.join('\n')}`);
+    throw new EmulatorConfigError(`Invalid ${section} configuration:\n  ${formatIssues(result.error, { root: '(env)', separator: '\n  ' })}`);
   }
   return result.data;
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { type AccessTokenCache, sharedAccessTokenCache } from './accessToken';
 import { type VippsClientConfig } from './config';
 import { VippsApiError } from './errors';
-import { IdempotencyKey, Reference, describeIssues } from './schemas/common';
+import { IdempotencyKey, Reference } from './schemas/common';
 import {
   CancelModificationRequest,
   CaptureModificationRequest,
@@ -19,6 +19,7 @@ import {
 } from './schemas/epayment';
 import { OrderCategory, OrderManagementId, OrderManagementOrderId, OrderV2Response, type PaymentType, Receipt } from './schemas/receipt';
 import { ListWebhooksResponse, RegisterWebhookRequest, RegisterWebhookResponse } from './schemas/webhooks';
+import { describeIssues } from './schemas/zodIssues';
 import { sendRequest } from './transport';
 
 export interface VippsClientOptions {

@@ -1,7 +1,7 @@
 import { AxiosError, type AxiosInstance, type AxiosResponse, type Method } from 'axios';
 import { type z } from 'zod';
 import { VippsApiError, parseRetryAfter } from './errors';
-import { describeIssues } from './schemas/common';
+import { describeIssues } from './schemas/zodIssues';
 
 export interface VippsRequest<T extends z.ZodType> {
   operation: string;

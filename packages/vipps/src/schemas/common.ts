@@ -66,17 +66,3 @@ export const MIN_AMOUNT_MINOR: Record<Currency, number> = {
   USD: 1,
   GBP: 1,
 };
-
-/** Turns zod issues into `field: reason` pairs, the shape Vipps uses in `extraDetails`. */
-export function describeIssues(error: z.ZodError): ExtraDetail[] {
-  return error.issues.map((issue) => ({
-    name: issue.path.length > 0 ? issue.path.map(String).join('.') : '(body)',
-    reason: issue.message,
-  }));
-}
-
-export function formatIssues(error: z.ZodError): string {
-  return describeIssues(error)
-    .map((d) => `${d.name}: ${d.reason}`)
-    .join('; ');
-}

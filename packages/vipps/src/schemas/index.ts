@@ -3,3 +3,4 @@ export * from './receipt';
 export * from './epayment';
 export * from './webhooks';
 export * from './accessToken';
+export * from './zodIssues';
