@@ -1,8 +1,13 @@
+// One jest run for everything: the app's tests under test/ and each package's own tests, with the
+// package's own jest.config.js (`npx jest packages/vipps` runs one package).
+const swc = ['@swc/jest', { jsc: { target: 'es2022' } }];
+
 /** @type {import('jest').Config} */
-module.exports = {
+const app = {
+  displayName: 'app',
   testEnvironment: 'node',
   transform: {
-    '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022' } }],
+    '^.+\\.ts$': swc,
     // A few dependencies ship only as ES modules, which Jest's CommonJS loader cannot require on
     // Node 20: compile just those to CommonJS.
     '^.+\\.m?js$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
@@ -12,4 +17,9 @@ module.exports = {
   modulePathIgnorePatterns: ['<rootDir>/lib/'],
   testTimeout: 30_000,
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
+};
+
+/** @type {import('jest').Config} */
+module.exports = {
+  projects: [app, '<rootDir>/packages/vipps', '<rootDir>/packages/vipps-emulator'],
 };

@@ -1,7 +1,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { loadEmulatorConfig } from '../src/config';
-import { startEmulator } from '../src/emulator/server';
+import { loadEmulatorConfig, startEmulator } from '@vipps-orders/vipps-emulator';
 
 /**
  * Throughput of the emulator for createPayment + getPayment pairs over keep-alive HTTP.

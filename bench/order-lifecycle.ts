@@ -9,8 +9,8 @@
  */
 import { parseArgs } from 'node:util';
 import { temporal } from '@temporalio/proto';
+import { VippsClient } from '@vipps-orders/vipps';
 import { loadVippsConfig } from '../src/config';
-import { VippsClient } from '../src/vipps/client';
 import type { OrderView, PlaceOrderResult } from '../src/workflows/messages';
 import { startLocalStack, type LocalStack } from '../scripts/local-stack';
 

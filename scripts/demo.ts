@@ -4,9 +4,9 @@
  * → refund, then a check of the emulator's money ledger. Exits non-zero when a step fails.
  * Uses the stack from `npm start` when one answers, else starts its own on free ports.
  */
+import { VippsClient } from '@vipps-orders/vipps';
 import { loadVippsConfig } from '../src/config';
 import type { OrderView, PlaceOrderResult } from '../src/workflows/messages';
-import { VippsClient } from '../src/vipps/client';
 import { startLocalStack, type LocalStack } from './local-stack';
 
 const started = Date.now();

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { formatIssues, type IssueFormat, type VippsClientConfig } from '@vipps-orders/vipps';
 import type { OrderPolicy } from './workflows/messages';
 
 /**
@@ -7,20 +8,26 @@ import type { OrderPolicy } from './workflows/messages';
  * process with a message that names the variable. Secrets are held here but never printed:
  * use `redactConfig` for anything that goes to a log.
  *
- * The client and the emulator read the same VIPPS_* variables, so one set of values makes them agree.
+ * The emulator (packages/vipps-emulator) reads the same VIPPS_* variables for the credentials it
+ * accepts, so one set of values makes the client and the emulator agree.
  */
 
 type Env = Record<string, string | undefined>;
 
-/** Development credentials that the emulator accepts by default. They work nowhere else. */
-export const EMULATOR_DEFAULT_CREDENTIALS = {
+/**
+ * Without VIPPS_* variables the client talks to the local emulator with the development
+ * credentials it accepts by default (test/config checks that the two agree). The client refuses
+ * them for any vipps.no URL.
+ */
+export const DEV_VIPPS_CREDENTIALS = {
   clientId: 'e8b1c5f0-0000-4000-8000-00000000c11e',
   clientSecret: 'emulator-client-secret',
   subscriptionKey: 'emulator-subscription-key',
   msn: '123456',
 } as const;
 
-export const DEFAULT_EMULATOR_PORT = 4010;
+/** Where `npm run emulator` listens unless told otherwise. */
+const DEV_VIPPS_BASE_URL = 'http://localhost:4010';
 
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
@@ -30,20 +37,22 @@ const port = z.coerce.number().int().min(0).max(65535);
 const positiveInt = z.coerce.number().int().positive();
 const url = z.url().transform((u) => u.replace(/\/+$/, ''));
 
+/** One variable per line, as in the other messages of this module. */
+const ENV_ISSUES: IssueFormat = { root: '(env)', separator: '\n  ' };
+
 function parse<T extends z.ZodType>(schema: T, env: Env, section: string): z.output<T> {
   // An empty variable counts as unset (compose files pass `${X:-}` through as "").
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = schema.safeParse(present);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
-    throw new ConfigError(`Invalid ${section} configuration:\n${lines.join('\n')}`);
+    throw new ConfigError(`Invalid ${section} configuration:\n  ${formatIssues(result.error, ENV_ISSUES)}`);
   }
   return result.data;
 }
 
 const VippsEnv = z
   .object({
-    VIPPS_BASE_URL: url.default(`http://localhost:${DEFAULT_EMULATOR_PORT}`),
+    VIPPS_BASE_URL: url.default(DEV_VIPPS_BASE_URL),
     VIPPS_CLIENT_ID: z.string().min(1).optional(),
     VIPPS_CLIENT_SECRET: z.string().min(1).optional(),
     VIPPS_SUBSCRIPTION_KEY: z.string().min(1).optional(),
@@ -66,128 +75,19 @@ function isVippsHost(baseUrl: string): boolean {
   return /(^|\.)vipps\.no$/i.test(new URL(baseUrl).hostname);
 }
 
-export interface VippsConfig {
-  baseUrl: string;
-  clientId: string;
-  clientSecret: string;
-  subscriptionKey: string;
-  msn: string;
-  systemName: string;
-  systemVersion: string;
-  pluginName: string;
-  pluginVersion: string;
-  timeoutMs: number;
-}
-
-export function loadVippsConfig(env: Env = process.env): VippsConfig {
+export function loadVippsConfig(env: Env = process.env): VippsClientConfig {
   const e = parse(VippsEnv, env, 'Vipps');
   return {
     baseUrl: e.VIPPS_BASE_URL,
-    clientId: e.VIPPS_CLIENT_ID ?? EMULATOR_DEFAULT_CREDENTIALS.clientId,
-    clientSecret: e.VIPPS_CLIENT_SECRET ?? EMULATOR_DEFAULT_CREDENTIALS.clientSecret,
-    subscriptionKey: e.VIPPS_SUBSCRIPTION_KEY ?? EMULATOR_DEFAULT_CREDENTIALS.subscriptionKey,
-    msn: e.VIPPS_MSN ?? EMULATOR_DEFAULT_CREDENTIALS.msn,
+    clientId: e.VIPPS_CLIENT_ID ?? DEV_VIPPS_CREDENTIALS.clientId,
+    clientSecret: e.VIPPS_CLIENT_SECRET ?? DEV_VIPPS_CREDENTIALS.clientSecret,
+    subscriptionKey: e.VIPPS_SUBSCRIPTION_KEY ?? DEV_VIPPS_CREDENTIALS.subscriptionKey,
+    msn: e.VIPPS_MSN ?? DEV_VIPPS_CREDENTIALS.msn,
     systemName: e.VIPPS_SYSTEM_NAME,
     systemVersion: e.VIPPS_SYSTEM_VERSION,
     pluginName: e.VIPPS_SYSTEM_PLUGIN_NAME,
     pluginVersion: e.VIPPS_SYSTEM_PLUGIN_VERSION,
     timeoutMs: e.VIPPS_TIMEOUT_MS,
-  };
-}
-
-const EmulatorEnv = z.object({
-  EMULATOR_PORT: port.default(DEFAULT_EMULATOR_PORT),
-  EMULATOR_HOST: z.string().min(1).default('127.0.0.1'),
-  EMULATOR_PUBLIC_URL: url.optional(),
-  EMULATOR_MERCHANT_NAME: z.string().min(1).max(100).default('Demo Shop'),
-  EMULATOR_CURRENCY: z.enum(['NOK', 'DKK', 'EUR']).default('NOK'),
-  EMULATOR_PAYMENT_EXPIRY_SECONDS: positiveInt.default(600),
-  EMULATOR_CAPTURE_GUARANTEE_DAYS: positiveInt.default(7),
-  EMULATOR_TOKEN_TTL_SECONDS: positiveInt.default(3600),
-  EMULATOR_WEBHOOK_TIMEOUT_MS: positiveInt.default(10_000),
-  EMULATOR_WEBHOOK_RETRY_SCHEDULE_MS: z
-    .string()
-    .regex(/^\d+(,\d+)*$/, 'must be a comma-separated list of milliseconds')
-    .default('2000,2000,2000,2000,60000,120000,3600000')
-    .transform((s) => s.split(',').map(Number)),
-  EMULATOR_WEBHOOK_MAX_AGE_HOURS: positiveInt.default(7 * 24),
-  EMULATOR_WEBHOOK_HTTP_HOSTS: z
-    .string()
-    .default('')
-    .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
-  EMULATOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  EMULATOR_STATE_FILE: z.string().min(1).optional(),
-});
-
-/** Credentials the emulator accepts: the same VIPPS_* variables the client sends. */
-export interface EmulatorCredentials {
-  clientId: string;
-  clientSecret: string;
-  subscriptionKey: string;
-  msn: string;
-}
-
-export interface EmulatorConfig {
-  port: number;
-  host: string;
-  /** Base of the landing-page URLs handed out as `redirectUrl`. */
-  publicUrl: string;
-  merchantName: string;
-  /** The sales unit's market currency; other currencies get ErrorCode 5040. */
-  currency: 'NOK' | 'DKK' | 'EUR';
-  paymentExpiryMs: number;
-  captureGuaranteeMs: number;
-  tokenTtlSeconds: number;
-  webhookTimeoutMs: number;
-  /** Delay before each retry of a failed webhook delivery; the last entry repeats. */
-  webhookRetryScheduleMs: number[];
-  webhookMaxAgeMs: number;
-  /** Hosts besides loopback that may receive webhooks over plain http (e.g. a compose service name). */
-  webhookHttpHosts: string[];
-  logLevel: string;
-  credentials: EmulatorCredentials;
-  /**
-   * JSON file that keeps payments, idempotency keys, webhooks, receipts, the ledger and the token
-   * signing key across restarts (loaded at start, written shortly after changes and on close).
-   * Unset: everything lives in memory only, which is what tests want.
-   */
-  stateFile?: string;
-}
-
-export function loadEmulatorConfig(env: Env = process.env, overrides: { port?: number } = {}): EmulatorConfig {
-  const e = parse(EmulatorEnv, env, 'emulator');
-  const credentials = parse(
-    z.object({
-      VIPPS_CLIENT_ID: z.string().min(1).default(EMULATOR_DEFAULT_CREDENTIALS.clientId),
-      VIPPS_CLIENT_SECRET: z.string().min(1).default(EMULATOR_DEFAULT_CREDENTIALS.clientSecret),
-      VIPPS_SUBSCRIPTION_KEY: z.string().min(1).default(EMULATOR_DEFAULT_CREDENTIALS.subscriptionKey),
-      VIPPS_MSN: z.string().regex(/^[0-9]{4,10}$/, 'must be 4 to 10 digits').default(EMULATOR_DEFAULT_CREDENTIALS.msn),
-    }),
-    env,
-    'emulator credentials',
-  );
-  const listenPort = overrides.port ?? e.EMULATOR_PORT;
-  return {
-    port: listenPort,
-    host: e.EMULATOR_HOST,
-    publicUrl: e.EMULATOR_PUBLIC_URL ?? `http://localhost:${listenPort}`,
-    merchantName: e.EMULATOR_MERCHANT_NAME,
-    currency: e.EMULATOR_CURRENCY,
-    paymentExpiryMs: e.EMULATOR_PAYMENT_EXPIRY_SECONDS * 1000,
-    captureGuaranteeMs: e.EMULATOR_CAPTURE_GUARANTEE_DAYS * 24 * 3600 * 1000,
-    tokenTtlSeconds: e.EMULATOR_TOKEN_TTL_SECONDS,
-    webhookTimeoutMs: e.EMULATOR_WEBHOOK_TIMEOUT_MS,
-    webhookRetryScheduleMs: e.EMULATOR_WEBHOOK_RETRY_SCHEDULE_MS,
-    webhookMaxAgeMs: e.EMULATOR_WEBHOOK_MAX_AGE_HOURS * 3600 * 1000,
-    webhookHttpHosts: e.EMULATOR_WEBHOOK_HTTP_HOSTS,
-    logLevel: e.EMULATOR_LOG_LEVEL,
-    credentials: {
-      clientId: credentials.VIPPS_CLIENT_ID,
-      clientSecret: credentials.VIPPS_CLIENT_SECRET,
-      subscriptionKey: credentials.VIPPS_SUBSCRIPTION_KEY,
-      msn: credentials.VIPPS_MSN,
-    },
-    ...(e.EMULATOR_STATE_FILE && { stateFile: e.EMULATOR_STATE_FILE }),
   };
 }
 
@@ -254,7 +154,7 @@ export function loadTaskQueue(env: Env = process.env): string {
 const PiiEnv = z.object({ PII_SEALING_KEY: z.string().min(16, 'must be at least 16 characters').optional() });
 
 /** The key that seals customer phone numbers; both the service and the worker need the same one. */
-export function loadPiiSealingKey(env: Env = process.env, vipps: VippsConfig = loadVippsConfig(env)): string {
+export function loadPiiSealingKey(env: Env = process.env, vipps: VippsClientConfig = loadVippsConfig(env)): string {
   const e = parse(PiiEnv, env, 'PII');
   if (e.PII_SEALING_KEY) return e.PII_SEALING_KEY;
   if (isVippsHost(vipps.baseUrl)) throw new ConfigError('Invalid PII configuration:\n  PII_SEALING_KEY: is required when VIPPS_BASE_URL is a Vipps host');
@@ -297,7 +197,7 @@ export interface ServiceConfig {
   logLevel: string;
 }
 
-export function loadServiceConfig(env: Env = process.env, vipps: VippsConfig = loadVippsConfig(env)): ServiceConfig {
+export function loadServiceConfig(env: Env = process.env, vipps: VippsClientConfig = loadVippsConfig(env)): ServiceConfig {
   const e = parse(ServiceEnv, env, 'service');
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   const webhookSecret = e.VIPPS_WEBHOOK_SECRET ?? (e.VIPPS_WEBHOOK_SECRET_FILE ? readSecretFile('VIPPS_WEBHOOK_SECRET_FILE', e.VIPPS_WEBHOOK_SECRET_FILE) : undefined);

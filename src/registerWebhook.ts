@@ -7,11 +7,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { PAYMENT_WEBHOOK_EVENTS, VippsApiError, VippsClient } from '@vipps-orders/vipps';
 import { ConfigError, loadServiceConfig, loadVippsConfig } from './config';
 import { webhookUrl } from './http/app';
-import { VippsClient } from './vipps/client';
-import { VippsApiError } from './vipps/errors';
-import { PAYMENT_WEBHOOK_EVENTS } from './vipps/schemas/webhooks';
 
 /** Every payment event but `created`, which tells an order nothing it does not know. */
 export const ORDER_WEBHOOK_EVENTS = PAYMENT_WEBHOOK_EVENTS.filter((e) => e !== 'epayments.payment.created.v1');

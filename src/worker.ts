@@ -3,11 +3,11 @@
  * the same task queue. Temporal connection from the standard TEMPORAL_* environment.
  */
 import { Worker, type NativeConnection } from '@temporalio/worker';
+import { VippsClient } from '@vipps-orders/vipps';
 import { createActivities } from './activities';
 import { ConfigError, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, loadWorkerTuning, redactConfig } from './config';
 import { PiiSealer } from './security/piiSealing';
 import { connectWorker } from './temporal/connection';
-import { VippsClient } from './vipps/client';
 
 export interface WorkerSetup {
   env?: Record<string, string | undefined>;

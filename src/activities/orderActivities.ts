@@ -1,8 +1,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { PiiSealer } from '../security/piiSealing';
-import type { VippsClient } from '../vipps/client';
-import { VippsApiError } from '../vipps/errors';
-import type { GetPaymentResponse, ModificationResponse } from '../vipps/schemas/epayment';
+import { VippsApiError, type VippsClient } from '@vipps-orders/vipps';
+import type { GetPaymentResponse, ModificationResponse } from '@vipps-orders/vipps/schemas';
 import type { MoneyCallResult, OrderActivities, PaymentSnapshot, VippsRefusal } from '../workflows/activityContract';
 import { toActivityFailure } from './vippsFailures';
 

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { VippsApiError } from '../vipps/errors';
+import { VippsApiError } from '@vipps-orders/vipps';
 import type { VippsFailureDetails } from '../workflows/activityContract';
 
 /** Longest wait we accept from a Retry-After header before Temporal's own backoff takes over again. */

@@ -1,9 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { formatIssues, PaymentWebhookEvent, signingTarget, verifyWebhook } from '@vipps-orders/vipps';
 import type { OrderClient } from '../orders/orderClient';
 import { OrderCommandError } from '../orders/errors';
-import { formatIssues } from '../vipps/schemas/common';
-import { PaymentWebhookEvent } from '../vipps/schemas/epayment';
-import { signingTarget, verifyWebhook } from '../vipps/webhookSignature';
 
 export interface WebhookRouteOptions {
   orders: OrderClient;

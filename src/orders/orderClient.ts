@@ -10,8 +10,8 @@ import {
 import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { z } from 'zod';
 import type { PiiSealer } from '../security/piiSealing';
-import { describeIssues } from '../vipps/schemas/common';
-import { looksLikeOurKey } from '../vipps/operationKeys';
+import { describeIssues } from '@vipps-orders/vipps/schemas';
+import { looksLikeOurKey } from '@vipps-orders/vipps/keys';
 import {
   CancelRequest,
   FAILURE_TYPES,

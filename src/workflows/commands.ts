@@ -7,7 +7,7 @@ import { newMoneyOp, nextGeneration, resolveNow, type MoneyOp } from './moneyOpe
 import { applyProof } from './moneyOutcomes';
 import { describeAmount, firstSighting, note, nowIso, openLines, refundRecord, requestReconcile, shipment } from './orderBook';
 import { isAuthorized, money, type OrderData, type RefundRecord, type ShipmentRecord } from './orderData';
-import { operationKey } from '../vipps/operationKeys';
+import { operationKey } from '@vipps-orders/vipps/keys';
 
 export function captureKey(order: OrderData, shipmentId: string, generation = 0): string {
   return operationKey({ reference: order.input.orderId, operation: 'capture', idKind: 'shipment', id: shipmentId, generation });

@@ -10,7 +10,7 @@ import { afterReconcile, endUnauthorized } from './moneyOutcomes';
 import { addAlert, applyAggregate, clearAlert, note, nowIso, ourTotals, recordError, setStatus } from './orderBook';
 import { isAuthorized, type OrderData, type StepContext } from './orderData';
 import { derivedStatus, isFinal } from './orderRules';
-import { operationKey } from '../vipps/operationKeys';
+import { operationKey } from '@vipps-orders/vipps/keys';
 
 /** Backoff between looks at a payment past its expiry while Vipps does not answer. */
 export const MAX_BACKOFF_AFTER_EXPIRY_MS = 3_600_000;

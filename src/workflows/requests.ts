@@ -3,10 +3,10 @@
  * the workflow's Update validators, so a bad command never reaches history. Also the workflow input.
  */
 import { z } from 'zod';
-import { Amount, REFERENCE_PATTERN } from '../vipps/schemas/common';
-import { PaymentEventName } from '../vipps/schemas/epayment';
-import { OrderLine } from '../vipps/schemas/receipt';
-import { OPERATION_ID_PATTERN } from '../vipps/operationKeys';
+import { Amount, REFERENCE_PATTERN } from '@vipps-orders/vipps/schemas';
+import { PaymentEventName } from '@vipps-orders/vipps/schemas';
+import { OrderLine } from '@vipps-orders/vipps/schemas';
+import { OPERATION_ID_PATTERN } from '@vipps-orders/vipps/keys';
 import type { OrderSnapshot } from './orderData';
 
 /** The order id is the Vipps `reference`, so it must satisfy the reference pattern. */

@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigError, DEV_ORDER_API_KEY, EMULATOR_DEFAULT_CREDENTIALS, loadEmulatorConfig, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, redactConfig } from '../../src/config';
+import { EMULATOR_DEFAULT_CREDENTIALS, loadEmulatorConfig } from '@vipps-orders/vipps-emulator';
+import { ConfigError, DEV_ORDER_API_KEY, DEV_VIPPS_CREDENTIALS, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, redactConfig } from '../../src/config';
 
 describe('configuration', () => {
   test('defaults point the client at the local emulator with its development credentials', () => {
@@ -9,6 +10,15 @@ describe('configuration', () => {
     expect(c.baseUrl).toBe('http://localhost:4010');
     expect(c.clientId).toBe(EMULATOR_DEFAULT_CREDENTIALS.clientId);
     expect(c.msn).toBe(EMULATOR_DEFAULT_CREDENTIALS.msn);
+    expect(c).toEqual(expect.objectContaining({ systemName: 'vipps-temporal-orders', systemVersion: '0.1.0', pluginName: 'order-workflow', pluginVersion: '0.1.0', timeoutMs: 10_000 }));
+  });
+
+  test('the development credentials are the ones the emulator accepts by default', () => {
+    expect(DEV_VIPPS_CREDENTIALS).toEqual(EMULATOR_DEFAULT_CREDENTIALS);
+    const { baseUrl, clientId, clientSecret, subscriptionKey, msn } = loadVippsConfig({});
+    const emulator = loadEmulatorConfig({});
+    expect(baseUrl).toBe(`http://localhost:${emulator.port}`);
+    expect({ clientId, clientSecret, subscriptionKey, msn }).toEqual(emulator.credentials);
   });
 
   test('the client and the emulator agree on credentials from the same variables', () => {
@@ -29,7 +39,7 @@ describe('configuration', () => {
 
   test('bad values name the variable', () => {
     expect(() => loadVippsConfig({ VIPPS_MSN: 'abc' })).toThrow(/VIPPS_MSN: must be 4 to 10 digits/);
-    expect(() => loadEmulatorConfig({ EMULATOR_PORT: 'x' })).toThrow(/EMULATOR_PORT/);
+    expect(() => loadVippsConfig({ VIPPS_MSN: 'abc', VIPPS_TIMEOUT_MS: '-1' })).toThrow(/^Invalid Vipps configuration:\n {2}VIPPS_MSN: .+\n {2}VIPPS_TIMEOUT_MS: .+$/);
     expect(() => loadOrderPolicy({ ORDER_CAPTURE_DEADLINE_POLICY: 'maybe' })).toThrow(/ORDER_CAPTURE_DEADLINE_POLICY/);
     expect(() => loadServiceConfig({ ORDER_API_KEY: 'short' })).toThrow(/ORDER_API_KEY: must be at least 12 characters/);
   });

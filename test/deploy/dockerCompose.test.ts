@@ -14,7 +14,7 @@ const ROOT = join(__dirname, '..', '..');
 
 interface ComposeService {
   image?: string;
-  build?: unknown;
+  build?: { context?: string; target?: string };
   command?: string[] | string;
   ports?: unknown[];
   container_name?: string;
@@ -49,13 +49,24 @@ test('the search attributes registered at start are exactly the workflow\'s', ()
   expect(script.match(/\w+=(Keyword|Datetime|KeywordList|Int|Text|Bool|Double)\b/g)).toHaveLength(expected.length);
 });
 
-test('the app services run entry points that the build produces', () => {
-  for (const name of ['emulator', 'worker', 'service', 'webhook-register']) {
+test('the app services run entry points that the build produces, from the production image', () => {
+  for (const name of ['worker', 'service', 'webhook-register']) {
+    expect(services[name]?.build).toEqual(expect.objectContaining({ target: 'app' }));
+    expect(services[name]?.image).toBe('vipps-temporal-orders:local');
     const command = ([] as string[]).concat(services[name]?.command ?? []).join(' ');
     const entry = /lib\/([\w/]+)\.js/.exec(command)?.[1];
     expect(entry).toBeDefined();
     expect(existsSync(join(ROOT, 'src', `${entry}.ts`))).toBe(true);
   }
+});
+
+test('the emulator runs from its own image (the Dockerfile\'s emulator stage), not the production one', () => {
+  const emulator = services.emulator;
+  expect(emulator?.build).toEqual(expect.objectContaining({ target: 'emulator' }));
+  expect(emulator?.image).not.toBe(services.service?.image);
+  const script = ([] as string[]).concat(emulator?.command ?? []).find((arg) => arg.endsWith('.js'));
+  expect(script).toBe('packages/vipps-emulator/bin/vipps-emulator.js');
+  expect(existsSync(join(ROOT, script!))).toBe(true);
 });
 
 test('the service reads the webhook secret the registration writes, and the emulator may call it over http', () => {

@@ -3,9 +3,9 @@
  * the HTTP service and the Vipps MobilePay emulator, all over HTTP. Faults come from the emulator's
  * switches. Every test checks the emulator's ledger: one capture per shipment, none before it.
  */
+import { VippsClient } from '@vipps-orders/vipps';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack';
 import { loadVippsConfig } from '../../src/config';
-import { VippsClient } from '../../src/vipps/client';
 import type { OrderView, PlaceOrderResult } from '../../src/workflows/messages';
 import { eventually } from '../support/eventually';
 import { quietTemporalLogs } from '../support/temporalLogs';

@@ -4,9 +4,9 @@
  */
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
+import { signWebhook, signingTarget } from '@vipps-orders/vipps';
 import type { ServiceConfig } from '../../src/config';
 import { buildService } from '../../src/http/app';
-import { signWebhook, signingTarget } from '../../src/vipps/webhookSignature';
 import { eventually } from '../support/eventually';
 import { FakeVipps } from '../support/fakeVipps';
 import { orderClient, startWorkflowHarness, type WorkflowHarness } from '../support/orderHarness';

@@ -7,8 +7,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 import { toActivityFailure } from '../../src/activities/vippsFailures';
-import { VippsApiError } from '../../src/vipps/errors';
-import type { PaymentState } from '../../src/vipps/schemas/epayment';
+import { VippsApiError } from '@vipps-orders/vipps';
+import type { PaymentState } from '@vipps-orders/vipps/schemas';
 import type { MoneyCallResult, OrderActivities, PaymentEventRecord, PaymentSnapshot } from '../../src/workflows/activityContract';
 
 export interface FakePayment {

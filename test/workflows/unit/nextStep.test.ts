@@ -2,7 +2,7 @@
 import { addOwnOp, addRefund, addShipment, requestCancel } from '../../../src/workflows/commands';
 import { opRefused } from '../../../src/workflows/moneyOutcomes';
 import { markUnknown, scheduleRetry, startAttempt } from '../../../src/workflows/moneyOperation';
-import { nextStep } from '../../../src/workflows/nextStep';
+import { nextStep, type Step } from '../../../src/workflows/nextStep';
 import { newOrderData, type OrderData } from '../../../src/workflows/orderData';
 import { applyPaymentRead } from '../../../src/workflows/paymentSteps';
 import { sampleOrder, testPolicy } from '../../support/orders';
@@ -12,6 +12,11 @@ const T0 = Date.parse('2026-11-28T10:00:00Z');
 function order(policy = {}): OrderData {
   const req = sampleOrder('order-12345678');
   return newOrderData({ ...req, returnUrl: 'https://shop.example/return', requestFingerprint: 'fp', policy: testPolicy({ pollInitialMs: 5_000, ...policy }) }, 'order-order-12345678', T0);
+}
+
+/** The id and key of the operation a `send` step sends. */
+function sentOp(step: Step): [string, string] | undefined {
+  return step.kind === 'send' ? [step.op.id, step.op.key] : undefined;
 }
 
 function created(o: OrderData): OrderData {
@@ -55,8 +60,7 @@ test('money operations run in order: a release waits behind the captures before 
   const o = authorized(order());
   addShipment(o, { shipmentId: 'a', orderLineIds: ['socks'] }, T0);
   requestCancel(o, {}, T0);
-  const step = nextStep(o, T0);
-  expect(step).toEqual(expect.objectContaining({ kind: 'send', op: expect.objectContaining({ id: 'capture:a' }) }));
+  expect(sentOp(nextStep(o, T0))).toEqual(['capture:a', 'order-12345678.capture.s.a']);
 });
 
 test('nothing overtakes an operation whose outcome is unknown; the order waits for its next attempt', () => {
@@ -91,7 +95,7 @@ test('refunds queue like any money operation', () => {
   const o = authorized(order());
   o.payment.aggregate.captured = 30_000;
   addRefund(o, { refundId: 'r1', amount: { value: 1_000, currency: 'NOK' } }, T0);
-  expect(nextStep(o, T0)).toEqual(expect.objectContaining({ kind: 'send', op: expect.objectContaining({ id: 'refund:r1', key: 'order-12345678.refund.r.r1' }) }));
+  expect(sentOp(nextStep(o, T0))).toEqual(['refund:r1', 'order-12345678.refund.r.r1']);
 });
 
 test('a cancel whose void Vipps refused as "authorized after all" (6060) looks at the payment before trying anything else', () => {

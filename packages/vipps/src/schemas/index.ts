@@ -1,0 +1,6 @@
+export * from './common';
+export * from './receipt';
+export * from './epayment';
+export * from './webhooks';
+export * from './accessToken';
+export * from './zodIssues';

@@ -1,5 +1,0 @@
-export * from './common';
-export * from './receipt';
-export * from './epayment';
-export * from './webhooks';
-export * from './accessToken';
