@@ -7,7 +7,7 @@
  * - when the order's workflow task is failing (a worker cannot replay it), the Query fails; the
  *   order then answers with the last view it gave a caller, read from its history.
  */
-import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { getOrderQuery, refundWorkflowIdFor, workflowIdFor, type OrderStatus, type OrderView, type RefundOutcome, type RefundView } from '../workflows/messages';
@@ -78,7 +78,14 @@ export class OrderReader {
   /** A settled order: the view its workflow ended with, plus refunds made since, each by its own workflow. */
   async settledView(orderId: string): Promise<OrderView> {
     const handle = this.client.workflow.getHandle<typeof orderWorkflow>(workflowIdFor(orderId));
-    const view = await handle.result();
+    let view: OrderView;
+    try {
+      view = await handle.result();
+    } catch (err) {
+      // A run fails only when its payment could not be created: nothing was reserved.
+      if (!(err instanceof WorkflowFailedError)) throw err;
+      return this.notCreatedView(orderId, err);
+    }
     const later = await this.refundsAfterSettlement(orderId);
     const known = new Set(view.refunds.map((r) => r.refundId));
     for (const r of later) {
@@ -87,6 +94,33 @@ export class OrderReader {
       if (r.status === 'REFUNDED') view.payment.aggregate.refunded += r.amount.value;
     }
     return view;
+  }
+
+  /** The view of an order whose payment could not be created, from its start (memo) and its failure. */
+  private async notCreatedView(orderId: string, err: WorkflowFailedError): Promise<OrderView> {
+    const glance = await this.glance(orderId);
+    const memo = glance?.memo;
+    const reason = err.cause?.message ?? err.message;
+    return {
+      orderId,
+      workflowId: workflowIdFor(orderId),
+      status: 'PAYMENT_FAILED',
+      amount: memo?.amount ?? { value: 0, currency: 'NOK' },
+      description: memo?.description ?? '',
+      payment: { reference: orderId, aggregate: { authorized: 0, captured: 0, cancelled: 0, refunded: 0 } },
+      receipt: { status: 'PENDING' },
+      orderLines: (memo?.lines ?? []).map((l) => ({ ...l, state: 'OPEN' as const })),
+      shipments: [],
+      refunds: [],
+      operations: [],
+      alerts: [],
+      waitingFor: 'nothing: the payment could not be created, and the order id may be placed again',
+      busy: false,
+      settled: true,
+      failureReason: reason,
+      timeline: [],
+      ...(memo?.shopReturnUrl && { shopReturnUrl: memo.shopReturnUrl }),
+    };
   }
 
   /** Refund workflows of a settled order (visibility: may lag a moment behind a refund just made). */
@@ -111,7 +145,7 @@ export class OrderReader {
       const payload = event.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads?.[0];
       if (!payload) continue;
       const value = await decodeOptionalSinglePayload<unknown>(converter, payload);
-      if (isOrderView(value)) return { ...value, waitingFor: `unknown: the order's workflow task is failing; this is its last known view` };
+      if (isOrderView(value)) return { ...value, busy: true, waitingFor: `unknown: the order's workflow task is failing; this is its last known view` };
     }
     return undefined;
   }

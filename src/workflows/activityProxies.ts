@@ -28,7 +28,8 @@ export function activityProxies(policy: Pick<OrderPolicy, 'callRetryWindowMs'>):
   const options = (scheduleToCloseTimeout: number): ActivityOptions => ({ startToCloseTimeout: '20s', scheduleToCloseTimeout, retry });
   return {
     read: proxyActivities<OrderActivities>(options(Math.min(window, 60_000))),
-    create: proxyActivities<OrderActivities>(options(window)),
+    // A crashed worker must not fail a customer's payment: a minute at least, whatever the money window.
+    create: proxyActivities<OrderActivities>(options(Math.max(window, 60_000))),
     money: proxyActivities<OrderActivities>(options(window)),
     receipt: proxyActivities<OrderActivities>(options(Math.max(window, 30 * 60_000))),
   };

@@ -115,6 +115,20 @@ function nextDeadlineEvent(order: OrderData): number | undefined {
   return order.deadlineWarned ? order.payment.captureDeadline : warnAt(order);
 }
 
+/** What the order is doing during a step, for the view and the Temporal UI. */
+export function describeStep(step: Exclude<Step, { kind: 'wait' | 'end' }>): string {
+  switch (step.kind) {
+    case 'create':
+      return 'Vipps to create the payment';
+    case 'read':
+      return `Vipps to answer a look at the payment (${step.why})`;
+    case 'send':
+      return `Vipps to answer ${step.op.kind} ${step.op.id} (key ${step.op.key})`;
+    default:
+      return 'the next step';
+  }
+}
+
 export function describeWait(order: OrderData): string {
   if (order.status === 'NEEDS_ATTENTION') return 'an operator (see alerts and last error)';
   const open = openLines(order).length;

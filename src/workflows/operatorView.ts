@@ -60,7 +60,7 @@ export class OperatorView {
   }
 }
 
-export function orderView(order: OrderData, waitingFor: string): OrderView {
+export function orderView(order: OrderData, waitingFor: string, busy = false): OrderView {
   const { input } = order;
   const view: OrderView = {
     orderId: input.orderId,
@@ -116,6 +116,7 @@ export function orderView(order: OrderData, waitingFor: string): OrderView {
     ...(order.cancel && { cancel: { ...order.cancel } }),
     alerts: [...order.alerts],
     waitingFor,
+    busy,
     settled: isSettled(order) && capturable(order) === 0,
     timeline: order.timeline.map((t) => ({ ...t })),
   };

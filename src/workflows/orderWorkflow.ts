@@ -24,7 +24,7 @@ import type { OrderWorkflowInput } from './messages';
 import { formatMoney } from './money';
 import { afterRelease } from './moneyOutcomes';
 import { sendMoneyOp } from './moneySteps';
-import { nextStep, type Step } from './nextStep';
+import { describeStep, nextStep, type Step } from './nextStep';
 import { addAlert, clearAlert, note, openOps } from './orderBook';
 import { isAuthorized, newOrderData, snapshotOf, type StepContext } from './orderData';
 import { activityProxies } from './activityProxies';
@@ -39,14 +39,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   const order = newOrderData(input, workflowInfo().workflowId, clock());
   let changes = 0;
   let waitingFor = input.resume ? 'the next step' : 'the payment to be created';
+  let busy = true;
   const rt: OrderRuntime = {
     order,
     clock,
     changed: () => changes++,
-    view: () => orderView(order, waitingFor),
+    view: () => orderView(order, waitingFor, busy),
     answer: () => {
       refresh(order, clock());
-      return orderView(order, waitingFor);
+      return orderView(order, waitingFor, busy);
     },
   };
   registerHandlers(rt);
@@ -61,6 +62,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
       const step = nextStep(order, clock());
       if (step.kind === 'end' || enough(step)) return;
       if (step.kind !== 'wait') {
+        waitingFor = describeStep(step);
+        busy = true;
         await run(step);
         refresh(order, clock());
         if (isAuthorized(order)) receipt.start();
@@ -68,6 +71,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
         continue;
       }
       waitingFor = step.waitingFor;
+      busy = false;
       operator.flush(waitingFor);
       if (readyToContinueAsNew()) await continueAsNew<typeof orderWorkflow>({ ...input, resume: snapshotOf(order) });
       alarm.set(step.until, `Next look: ${step.waitingFor}`);
@@ -159,6 +163,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   }
 
   waitingFor = 'nothing: the order is settled';
+  busy = false;
   refresh(order, clock());
   operator.flush(waitingFor);
   if (order.create.status === 'REFUSED') {

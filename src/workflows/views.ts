@@ -135,6 +135,8 @@ export interface OrderView {
   alerts: OrderAlert[];
   /** What the order waits for now, in words. */
   waitingFor: string;
+  /** True while the order is busy with a step (talking to Vipps); false while it waits for a command, a webhook or a timer. */
+  busy: boolean;
   /** The shop's page for this order, if it gave one when placing it. */
   shopReturnUrl?: string;
   failureReason?: string;

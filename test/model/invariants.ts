@@ -82,7 +82,7 @@ async function checkOrder(h: ModelHarness, record: CaseRecord, orderId: string):
   // Terminating a payment that was never authorized moves no money (the ledger has no entry), while
   // Vipps reports its whole amount as cancelled: compare what was reserved only.
   const viewed = ledger.authorized === 0 ? { ...view.payment.aggregate, cancelled: 0 } : view.payment.aggregate;
-  if (!unknown && JSON.stringify(viewed) !== JSON.stringify(ledger)) problems.push(`view ${JSON.stringify(view.payment.aggregate)} ≠ ledger ${JSON.stringify(ledger)}`);
+  if (!unknown && JSON.stringify(viewed) !== JSON.stringify(ledger)) problems.push(`view ${JSON.stringify(view.payment.aggregate)} ≠ ledger ${JSON.stringify(ledger)} (${view.status}, waiting for ${view.waitingFor}; operations ${JSON.stringify(view.operations)})`);
   if (['COMPLETED', 'CANCELLED'].includes(view.status) && ledger.authorized - ledger.captured - ledger.cancelled !== 0) {
     problems.push(`${view.status} but ${ledger.authorized - ledger.captured - ledger.cancelled} still reserved`);
   }

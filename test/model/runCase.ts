@@ -67,7 +67,12 @@ export async function runCase(h: ModelHarness, c: ModelCase): Promise<CaseRecord
 }
 
 async function playOrder(h: ModelHarness, orderId: string, script: OrderScript, record: CaseRecord): Promise<void> {
-  const placed = await h.api('POST', '/orders', sampleOrder(orderId));
+  // A shop repeats the same request while the answer is "still processing" (a worker may be down).
+  let placed = await h.api('POST', '/orders', sampleOrder(orderId));
+  for (let i = 0; placed.status === 503 && i < 60; i++) {
+    await sleep(1_000);
+    placed = await h.api('POST', '/orders', sampleOrder(orderId));
+  }
   if (placed.status !== 201) {
     record.unexpected.push(`${orderId}: placing answered ${placed.status} ${JSON.stringify(placed.json)}`);
     return;
@@ -174,7 +179,7 @@ export async function comeToRest(h: ModelHarness, orderId: string): Promise<void
 }
 
 function atRest(view: OrderView): boolean {
-  if (view.status === 'PENDING_PAYMENT') return false;
+  if (view.busy || view.status === 'PENDING_PAYMENT') return false;
   if (view.cancel?.status === 'REQUESTED') return false;
   return view.operations.every((o) => o.status === 'DONE' || o.status === 'REFUSED' || (o.status === 'UNKNOWN' && view.status === 'NEEDS_ATTENTION'));
 }
