@@ -10,6 +10,8 @@ module.exports = {
   transformIgnorePatterns: ['/node_modules/(?!(@apidevtools/json-schema-ref-parser|cookie)/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   modulePathIgnorePatterns: ['<rootDir>/lib/'],
+  // The failover test on the multi-process cluster has its own command: npm run test:cluster.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/'],
   testTimeout: 30_000,
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
 };
