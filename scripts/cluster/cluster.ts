@@ -16,7 +16,7 @@ import { ManagedChild } from './child';
 import { ensurePostgres, ensureServerTools, ensureUiServer } from './install';
 import { allPorts, DEFAULT_PORTS, freePorts, isListening, type ClusterPorts } from './ports';
 import { preparePostgres, setupSchemas, waitForPostgres } from './postgres';
-import { CLUSTER_DATA_DIR } from './settings';
+import { CLUSTER_DATA_DIR, DYNAMIC_CONFIG_FILE, TEMPORAL_VERSIONS } from './settings';
 import { nodeSpec, temporalNodes } from './temporal-nodes';
 import { uiSpec } from './ui';
 import { waitForPoller, workerSpec, writeWorkflowBundle } from './workers';
@@ -101,6 +101,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       await child.start();
       await writePids(dataDir, children);
     };
+
+    await checkDynamicConfig(tools.server);
 
     // 1. PostgreSQL and the schemas.
     const pgSetup = await preparePostgres({ bin: pg.bin, dataDir: path.join(dataDir, 'postgresql'), port: ports.postgres, logFile: path.join(logDir, 'postgresql.log'), log });
@@ -197,6 +199,13 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await stop();
     throw err;
   }
+}
+
+/** The server only warns about unknown keys or wrong types; for our own file that is an error. */
+async function checkDynamicConfig(server: string): Promise<void> {
+  const { stdout } = await run(server, ['validate-dynamic-config', DYNAMIC_CONFIG_FILE]);
+  const findings = stdout.split('\n').filter((l) => /^\s*(warning|error):/.test(l));
+  if (findings.length > 0) throw new Error(`${DYNAMIC_CONFIG_FILE} is not valid for server ${TEMPORAL_VERSIONS.server}:\n${findings.join('\n')}`);
 }
 
 async function waitForFrontend(cli: string, address: string, nodes: Map<string, ManagedChild>, timeoutMs = 90_000): Promise<void> {
