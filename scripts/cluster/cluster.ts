@@ -8,6 +8,7 @@ import { existsSync, promises as fs, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadTaskQueue } from '../../src/config';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
 import { run } from '../process';
 import { ensureSearchAttributes } from '../search-attributes';
 import { ensureTemporalCli, PROJECT_ROOT } from '../temporal-cli';
@@ -15,7 +16,7 @@ import { startApp, type RunningApp } from './app';
 import { ManagedChild } from './child';
 import { ensurePostgres, ensureServerTools, ensureUiServer } from './install';
 import { allPorts, DEFAULT_PORTS, freePorts, isListening, type ClusterPorts } from './ports';
-import { preparePostgres, setupSchemas, waitForPostgres } from './postgres';
+import { preparePostgres, removePostgresData, setupSchemas, waitForPostgres } from './postgres';
 import { CLUSTER_DATA_DIR, DYNAMIC_CONFIG_FILE, TEMPORAL_VERSIONS } from './settings';
 import { nodeSpec, temporalNodes } from './temporal-nodes';
 import { uiSpec } from './ui';
@@ -51,6 +52,7 @@ export interface Cluster {
   uiUrl: string | undefined;
   app: RunningApp;
   client: Client;
+  postgres: ManagedChild;
   /** Temporal processes by name: frontend, matching, internal-worker, history-1, history-2, … */
   nodes: Map<string, ManagedChild>;
   workers: ManagedChild[];
@@ -81,7 +83,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 
   try {
     await killLeftovers(dataDir, log);
-    if (options.fresh) await fs.rm(dataDir, { recursive: true, force: true });
+    if (options.fresh) await removeClusterData(dataDir);
     await fs.mkdir(logDir, { recursive: true });
 
     const ports = options.ports === 'free' ? await freePorts(historyNodes) : (options.ports ?? DEFAULT_PORTS);
@@ -136,7 +138,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const createdNamespace = await ensureNamespace(cli, temporalAddress, namespace);
     const createdAttributes = await ensureAttributes(cli, temporalAddress, namespace);
     if (createdNamespace || createdAttributes.length > 0) {
-      log(`Temporal: ${createdNamespace ? `namespace ${namespace} created; ` : ''}search attributes created: ${createdAttributes.join(', ') || 'none new'}`);
+      log(`Temporal: ${createdNamespace ? `namespace ${namespace} created; ` : ''}search attributes registered: ${ORDER_SEARCH_ATTRIBUTES.map((a) => a.name).join(', ')}`);
       // Every node reloads namespaces (and with them the attribute aliases) every 2 s.
       await new Promise((r) => setTimeout(r, 4_000));
     }
@@ -182,6 +184,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       uiUrl,
       app,
       client,
+      postgres,
       nodes,
       workers,
       dataDir,
@@ -199,6 +202,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await stop();
     throw err;
   }
+}
+
+/** Deletes a stopped cluster's data directory (tests and benchmarks start from nothing). */
+export async function removeClusterData(dataDir: string): Promise<void> {
+  await removePostgresData(path.join(dataDir, 'postgresql'));
+  await fs.rm(dataDir, { recursive: true, force: true });
 }
 
 /** The server only warns about unknown keys or wrong types; for our own file that is an error. */

@@ -1,5 +1,6 @@
 // Debian's PostgreSQL as the cluster's database: a data directory under .data/, owned by and run as
 // the non-root `postgres` user (PostgreSQL refuses to run as root), TCP on 127.0.0.1 only.
+import { createHash } from 'node:crypto';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { run } from '../process';
@@ -35,27 +36,64 @@ export interface PostgresSetup {
   created: boolean;
 }
 
+/** Where the postgres user keeps a data directory it cannot reach inside the checkout. */
+const FALLBACK_ROOT = '/var/lib/postgresql/vipps-temporal-orders';
+
+/**
+ * The data directory lives under .data/. When the checkout is not reachable by the postgres user
+ * (e.g. a clone under /root, mode 700), .data/…/postgresql becomes a link to a directory of the
+ * postgres user's own; the link is made anew, with an empty target, for every new database.
+ */
+async function dataDirectory(dataDir: string, who: Account | undefined, log: (line: string) => void): Promise<string> {
+  const link = await fs.lstat(dataDir).catch(() => undefined);
+  if (link?.isSymbolicLink()) return fs.realpath(dataDir);
+  if (!link) {
+    await fs.mkdir(dataDir, { mode: 0o700 });
+    if (who) await fs.chown(dataDir, who.uid, who.gid);
+  }
+  if (!who || (await reachable(who, dataDir))) return dataDir;
+  await fs.rm(dataDir, { recursive: true, force: true });
+  const target = path.join(FALLBACK_ROOT, createHash('sha256').update(dataDir).digest('hex').slice(0, 16));
+  await fs.rm(target, { recursive: true, force: true });
+  await fs.mkdir(target, { recursive: true, mode: 0o700 });
+  await fs.chown(FALLBACK_ROOT, who.uid, who.gid);
+  await fs.chown(target, who.uid, who.gid);
+  await fs.symlink(target, dataDir);
+  log(`PostgreSQL: the postgres user cannot reach ${dataDir}, so it links to ${target}`);
+  return target;
+}
+
+async function reachable(who: Account, dir: string): Promise<boolean> {
+  const probe = asAccount(who, 'test', ['-w', dir, '-a', '-x', dir]);
+  return run(probe.command, probe.args).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Removes a data directory made by preparePostgres, including a linked one outside the checkout. */
+export async function removePostgresData(dataDir: string): Promise<void> {
+  const link = await fs.lstat(dataDir).catch(() => undefined);
+  if (link?.isSymbolicLink()) await fs.rm(await fs.realpath(dataDir), { recursive: true, force: true });
+  await fs.rm(dataDir, { recursive: true, force: true });
+}
+
 export async function preparePostgres(opts: { bin: string; dataDir: string; port: number; logFile: string; log: (line: string) => void }): Promise<PostgresSetup> {
   const who = await account();
   await fs.mkdir(path.dirname(opts.dataDir), { recursive: true });
+  const dir = await dataDirectory(opts.dataDir, who, opts.log);
   let created = false;
-  if (!existsSync(path.join(opts.dataDir, 'PG_VERSION'))) {
-    await fs.rm(opts.dataDir, { recursive: true, force: true });
-    await fs.mkdir(opts.dataDir, { mode: 0o700 });
-    if (who) await fs.chown(opts.dataDir, who.uid, who.gid);
+  if (!existsSync(path.join(dir, 'PG_VERSION'))) {
+    // A half-made directory from an interrupted initdb is started over.
+    for (const entry of await fs.readdir(dir)) await fs.rm(path.join(dir, entry), { recursive: true, force: true });
     opts.log(`PostgreSQL: initdb ${opts.dataDir}`);
     // Trust on loopback only: the server listens on 127.0.0.1 and nowhere else.
-    const init = asAccount(who, path.join(opts.bin, 'initdb'), ['-D', opts.dataDir, '-U', POSTGRES_USER, '-A', 'trust', '-E', 'UTF8', '--no-instructions']);
-    try {
-      await run(init.command, init.args);
-    } catch (err) {
-      await fs.rm(opts.dataDir, { recursive: true, force: true });
-      throw new Error(`initdb failed (the postgres user must be able to reach ${opts.dataDir}): ${(err as Error).message}`, { cause: err });
-    }
+    const init = asAccount(who, path.join(opts.bin, 'initdb'), ['-D', dir, '-U', POSTGRES_USER, '-A', 'trust', '-E', 'UTF8', '--no-instructions']);
+    await run(init.command, init.args);
     created = true;
   }
   const server = asAccount(who, path.join(opts.bin, 'postgres'), [
-    '-D', opts.dataDir,
+    '-D', dir,
     '-p', String(opts.port),
     '-c', 'listen_addresses=127.0.0.1',
     // No unix socket: its default directory belongs to the system's PostgreSQL, and TCP is all we use.

@@ -4,10 +4,9 @@
  * node and one of the two workers are killed with SIGKILL and restarted. Afterwards every order is
  * checked against the emulator's ledger and every history is replayed on the current workflow code.
  */
-import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
-import { startCluster, type Cluster } from '../../scripts/cluster/cluster';
+import { removeClusterData, startCluster, type Cluster } from '../../scripts/cluster/cluster';
 import { PROJECT_ROOT } from '../../scripts/temporal-cli';
 import { quietTemporalLogs } from '../support/temporalLogs';
 import { checkOrder, runScenario, SCENARIOS, settled, type LedgerEntry, type OrderRecord } from './scenarios';
@@ -44,12 +43,12 @@ beforeAll(async () => {
     log: note,
   });
   note('cluster up');
-}, 20 * 60_000);
+}, 25 * 60_000);
 
 afterAll(async () => {
   await cluster?.stop();
   // Kept when the test failed: the logs of every process are in it.
-  if (passed) await fs.rm(dataDir, { recursive: true, force: true });
+  if (passed) await removeClusterData(dataDir);
   else note(`cluster logs kept in ${dataDir}/logs`);
 });
 
