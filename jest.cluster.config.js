@@ -1,5 +1,6 @@
-// `npm run test:cluster`: the failover test on the multi-process Temporal cluster (test/cluster/).
-// Separate from `npm test` because it builds the Temporal server and runs for minutes; see README.
+// `npm run test:cluster` (the last step of `npm test`): the failover test on the multi-process
+// Temporal cluster (test/cluster/). A config of its own: one long suite with its own timeouts,
+// kept out of the parallel unit run so it does not compete with it for the two cores.
 const base = require('./jest.config.js');
 
 /** @type {import('jest').Config} */
