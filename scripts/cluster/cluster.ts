@@ -86,9 +86,9 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     if (options.fresh) await removeClusterData(dataDir);
     await fs.mkdir(logDir, { recursive: true });
 
-    const ports = options.ports === 'free' ? await freePorts(historyNodes) : (options.ports ?? DEFAULT_PORTS);
-    if (ports.temporal.history.length < historyNodes) throw new Error(`ports for ${historyNodes} history nodes needed`);
-    ports.temporal.history = ports.temporal.history.slice(0, historyNodes);
+    const chosen = options.ports === 'free' ? await freePorts(historyNodes) : (options.ports ?? DEFAULT_PORTS);
+    if (chosen.temporal.history.length < historyNodes) throw new Error(`ports for ${historyNodes} history nodes needed`);
+    const ports: ClusterPorts = { ...chosen, temporal: { ...chosen.temporal, history: chosen.temporal.history.slice(0, historyNodes) } };
     const busy = [];
     for (const port of allPorts(ports)) if (await isListening(port)) busy.push(port);
     if (busy.length > 0) throw new Error(`port(s) ${busy.join(', ')} in use: is a cluster or \`npm start\` already running? Stop it first.`);

@@ -24,7 +24,10 @@ async function main(): Promise<void> {
 
   const shards = sharedServerEnv().NUM_HISTORY_SHARDS;
   if (shards !== String(NUM_HISTORY_SHARDS)) throw new Error(`deploy/temporal/server.env has NUM_HISTORY_SHARDS=${shards}, scripts expect ${NUM_HISTORY_SHARDS}`);
-  const cluster = await startCluster({ ui: true, appEnv: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, log: (line) => console.log(`  ${line}`) });
+  // The shell's order settings (ORDER_API_KEY, ORDER_POLL_*, LOG_LEVEL, …) apply; its TEMPORAL_*
+  // connection settings do not: the workers and the service talk to this cluster.
+  const appEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TEMPORAL_') || k === 'TEMPORAL_TASK_QUEUE'));
+  const cluster = await startCluster({ ui: true, appEnv: { ...appEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }, log: (line) => console.log(`  ${line}`) });
   running.cluster = cluster;
   if (stopping) return;
   const p = cluster.ports.temporal;
