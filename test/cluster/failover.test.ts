@@ -113,6 +113,18 @@ test(`${ORDERS} orders survive kill -9 of a history node and a worker, with ever
   note(`ledger: ${kinds('authorize')} authorizations, ${kinds('capture')} captures, ${kinds('cancel')} cancels, ${kinds('refund')} refunds; problems: ${problems.length}`);
   expect(problems).toEqual([]);
 
+  // The webhooks were part of it: every order's authorization was delivered, signed, and accepted.
+  const hooks = (await (await fetch(`${c.app.emulatorUrl}/_emulator/webhook-deliveries`)).json()) as { deliveries: { reference: string; eventName: string; outcome: string; httpStatus?: number }[] };
+  const ours = hooks.deliveries.filter((d) => d.reference.startsWith(`fo-${runId}`));
+  const outcomes: Record<string, number> = {};
+  for (const d of ours) {
+    const key = d.httpStatus ? `${d.outcome} ${d.httpStatus}` : d.outcome;
+    outcomes[key] = (outcomes[key] ?? 0) + 1;
+  }
+  const authorizedDelivered = new Set(ours.filter((d) => d.eventName === 'AUTHORIZED' && d.outcome === 'delivered').map((d) => d.reference));
+  note(`webhooks: ${ours.length} delivery attempts ${JSON.stringify(outcomes)}; AUTHORIZED accepted for ${authorizedDelivered.size} orders`);
+  expect(authorizedDelivered.size).toBe(records.length);
+
   // Every history replays on the current workflow code (the bundle the workers run).
   const replayStart = Date.now();
   const histories = await Promise.all(records.map(async (r) => ({ workflowId: r.workflowId, history: await c.client.workflow.getHandle(r.workflowId).fetchHistory() })));
