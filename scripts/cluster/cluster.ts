@@ -4,20 +4,20 @@
  * our workers as separate processes, and the emulator plus HTTP service. Used by `npm run cluster`,
  * the failover test and the cluster benchmark. Every process it starts, it stops.
  */
-import { existsSync, promises as fs, readFileSync } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadTaskQueue } from '../../src/config';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
-import { run } from '../process';
-import { ensureSearchAttributes } from '../search-attributes';
-import { ensureTemporalCli, PROJECT_ROOT } from '../temporal-cli';
+import { ensureTemporalCli } from '../temporal-cli';
 import { startApp, type RunningApp } from './app';
 import { ManagedChild } from './child';
 import { ensurePostgres, ensureServerTools, ensureUiServer } from './install';
+import { killLeftovers, pidFile, writePids } from './leftovers';
 import { allPorts, DEFAULT_PORTS, freePorts, isListening, type ClusterPorts } from './ports';
 import { preparePostgres, removePostgresData, setupSchemas, waitForPostgres } from './postgres';
-import { CLUSTER_DATA_DIR, DYNAMIC_CONFIG_FILE, TEMPORAL_VERSIONS } from './settings';
+import { checkDynamicConfig, ensureAttributes, ensureNamespace, waitForFrontend, waitForPort } from './readiness';
+import { CLUSTER_DATA_DIR } from './settings';
 import { nodeSpec, temporalNodes } from './temporal-nodes';
 import { uiSpec } from './ui';
 import { waitForPoller, workerSpec, writeWorkflowBundle } from './workers';
@@ -208,110 +208,4 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
 export async function removeClusterData(dataDir: string): Promise<void> {
   await removePostgresData(path.join(dataDir, 'postgresql'));
   await fs.rm(dataDir, { recursive: true, force: true });
-}
-
-/** The server only warns about unknown keys or wrong types; for our own file that is an error. */
-async function checkDynamicConfig(server: string): Promise<void> {
-  const { stdout } = await run(server, ['validate-dynamic-config', DYNAMIC_CONFIG_FILE]);
-  const findings = stdout.split('\n').filter((l) => /^\s*(warning|error):/.test(l));
-  if (findings.length > 0) throw new Error(`${DYNAMIC_CONFIG_FILE} is not valid for server ${TEMPORAL_VERSIONS.server}:\n${findings.join('\n')}`);
-}
-
-async function waitForFrontend(cli: string, address: string, nodes: Map<string, ManagedChild>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const frontend = nodes.get('frontend')!;
-    if (!frontend.running) throw new Error(`Temporal frontend exited while starting:\n${frontend.tail()}`);
-    try {
-      const { stdout } = await run(cli, ['operator', 'cluster', 'health', '--address', address], { timeoutMs: 10_000 });
-      if (/SERVING/.test(stdout) && !/NOT_SERVING/.test(stdout)) return;
-    } catch {
-      // not yet
-    }
-    if (Date.now() > deadline) throw new Error(`the Temporal frontend at ${address} did not become healthy within ${timeoutMs / 1000} s:\n${nodes.get('frontend')?.tail()}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
-
-async function waitForPort(child: ManagedChild, port: number, timeoutMs = 60_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await isListening(port))) {
-    if (!child.running) throw new Error(`${child.spec.name} exited while starting:\n${child.tail()}`);
-    if (Date.now() > deadline) throw new Error(`${child.spec.name} did not listen on ${port} within ${timeoutMs / 1000} s:\n${child.tail()}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
-
-async function ensureNamespace(cli: string, address: string, namespace: string): Promise<boolean> {
-  const target = ['--address', address, '--namespace', namespace];
-  try {
-    await run(cli, ['operator', 'namespace', 'describe', ...target]);
-    return false;
-  } catch {
-    // Closed orders stay visible to operators for a week.
-    await run(cli, ['operator', 'namespace', 'create', ...target, '--retention', '168h']);
-  }
-  // The frontend learns of a new namespace at its next registry refresh (every 2 s).
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    try {
-      await run(cli, ['operator', 'search-attribute', 'list', ...target]);
-      return true;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  }
-}
-
-/**
- * ensureSearchAttributes() re-reads the list after creating; a frontend may still answer from its
- * namespace cache for up to 2 s, so a fresh cluster gets a few tries before we call it a failure.
- */
-async function ensureAttributes(cli: string, address: string, namespace: string): Promise<string[]> {
-  const created = new Set<string>();
-  for (let attempt = 1; ; attempt++) {
-    try {
-      for (const name of await ensureSearchAttributes(cli, address, namespace)) created.add(name);
-      return [...created];
-    } catch (err) {
-      if (attempt >= 5) throw err;
-      await new Promise((r) => setTimeout(r, 3_000));
-    }
-  }
-}
-
-function pidFile(dataDir: string): string {
-  return path.join(dataDir, 'pids.json');
-}
-
-async function writePids(dataDir: string, children: ManagedChild[]): Promise<void> {
-  const pids = children.filter((c) => c.running && c.pid !== undefined).map((c) => ({ name: c.spec.name, pid: c.pid }));
-  await fs.writeFile(pidFile(dataDir), JSON.stringify(pids));
-}
-
-/**
- * A launcher that was itself killed with SIGKILL cannot stop its children; the next start does it,
- * for processes that are still ours (their command line names this checkout).
- */
-async function killLeftovers(dataDir: string, log: (line: string) => void): Promise<void> {
-  if (!existsSync(pidFile(dataDir))) return;
-  const pids = JSON.parse(readFileSync(pidFile(dataDir), 'utf8')) as { name: string; pid: number }[];
-  for (const { name, pid } of pids) {
-    let cmdline: string;
-    try {
-      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
-    } catch {
-      continue;
-    }
-    if (!cmdline.includes(PROJECT_ROOT)) continue;
-    log(`Stopping ${name} (pid ${pid}) left over from an earlier run`);
-    try {
-      process.kill(-pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
-    }
-  }
-  await new Promise((r) => setTimeout(r, 500));
-  await fs.rm(pidFile(dataDir), { force: true });
 }
