@@ -19,6 +19,8 @@ export interface DevServerOptions {
   headless?: boolean;
   /** SQLite file to persist state in; in-memory when undefined. */
   dbFile?: string;
+  /** Serve the server's Prometheus metrics (its billable `action` counter among them) on this port. */
+  metricsPort?: number;
   namespace?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   searchAttributes?: readonly SearchAttributeSpec[];
@@ -45,7 +47,7 @@ export interface DevServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-type ResolvedOptions = Required<Omit<DevServerOptions, 'binary' | 'dbFile' | 'stopSignal'>> & Pick<DevServerOptions, 'dbFile'>;
+type ResolvedOptions = Required<Omit<DevServerOptions, 'binary' | 'dbFile' | 'stopSignal' | 'metricsPort'>> & Pick<DevServerOptions, 'dbFile' | 'metricsPort'>;
 
 export function resolveDevServerOptions(options: DevServerOptions = {}): ResolvedOptions {
   const port = options.port ?? 7233;
@@ -55,6 +57,7 @@ export function resolveDevServerOptions(options: DevServerOptions = {}): Resolve
     uiPort: options.uiPort ?? port + 1000,
     headless: options.headless ?? false,
     dbFile: options.dbFile === undefined ? undefined : path.resolve(options.dbFile),
+    metricsPort: options.metricsPort,
     namespace: options.namespace ?? 'default',
     logLevel: options.logLevel ?? 'warn',
     searchAttributes: options.searchAttributes ?? ORDER_SEARCH_ATTRIBUTES,
@@ -75,6 +78,7 @@ export function devServerArgs(o: ResolvedOptions): string[] {
     '--dynamic-config-value', 'frontend.enableServerVersionCheck=false',
     // WAL lets the UI and CLI read while the server writes, and survives a killed process better.
     ...(o.dbFile === undefined ? [] : ['--db-filename', o.dbFile, '--sqlite-pragma', 'journal_mode=WAL']),
+    ...(o.metricsPort === undefined ? [] : ['--metrics-port', String(o.metricsPort)]),
     ...searchAttributeFlags(o.searchAttributes),
   ];
 }

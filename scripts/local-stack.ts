@@ -39,6 +39,8 @@ export interface LocalStackOptions {
   policy?: Partial<OrderPolicy>;
   /** Run the worker in this process (default); false leaves it to the caller (e.g. a child process it can kill). */
   inProcessWorker?: boolean;
+  /** Our own dev server serves its Prometheus metrics here (benchmarks read its `action` counter). */
+  temporalMetricsPort?: number;
   log?: (line: string) => void;
 }
 
@@ -128,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         uiPort,
         namespace: base.TEMPORAL_NAMESPACE || 'default',
         ...(options.persistent && { dbFile: path.join(PROJECT_ROOT, '.data', 'temporal', 'dev.sqlite') }),
+        ...(options.temporalMetricsPort !== undefined && { metricsPort: options.temporalMetricsPort }),
         output: 'ignore',
       });
       cleanups.push(() => server.stop());

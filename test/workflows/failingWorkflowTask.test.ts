@@ -1,0 +1,78 @@
+/**
+ * An order whose workflow task fails (a worker cannot replay its history: an SDK defect, or a bad
+ * deploy) must stay readable: GET answers with the last view the order gave a caller, read from
+ * its history, instead of a 500. Before, `GET /orders/:id` failed as long as the task did.
+ */
+import { randomUUID } from 'node:crypto';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import type { Compiler } from 'webpack';
+import { FakeVipps } from '../support/fakeVipps';
+import { orderClient, workflowBundle } from '../support/orderHarness';
+import { newOrderId, sampleOrder } from '../support/orders';
+import { quietTemporalLogs } from '../support/temporalLogs';
+import { startTestTemporal, type TestTemporal } from '../support/temporalServer';
+import { event, statusIs } from '../support/workflowKit';
+
+jest.setTimeout(120_000);
+
+let temporal: TestTemporal;
+
+beforeAll(async () => {
+  quietTemporalLogs();
+  temporal = await startTestTemporal();
+}, 120_000);
+afterAll(() => temporal?.teardown());
+
+/** The real workflow with one change in its decisions: histories it did not write cannot replay on it. */
+async function brokenBundle() {
+  const changedModule = require.resolve('../replay/changedNextStep');
+  return bundleWorkflowCode({
+    workflowsPath: require.resolve('../../src/workflows'),
+    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
+    webpackConfigHook: (config) => ({
+      ...config,
+      plugins: [
+        ...(config.plugins ?? []),
+        {
+          apply(compiler: Compiler) {
+            new compiler.webpack.NormalModuleReplacementPlugin(/[\\/]nextStep$/, (resource: { request: string; contextInfo: { issuer: string } }) => {
+              if (resource.contextInfo.issuer !== changedModule) resource.request = changedModule;
+            }).apply(compiler);
+          },
+        },
+      ],
+    }),
+  });
+}
+
+test('an order whose workflow task fails answers GET with its last known view', async () => {
+  const fake = new FakeVipps();
+  const taskQueue = `orders-${randomUUID()}`;
+  const orders = orderClient(temporal.env.client, taskQueue);
+  const orderId = newOrderId('broken');
+
+  const good = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: fake.activities });
+  await good.runUntil(async () => {
+    await orders.placeOrder(sampleOrder(orderId));
+    fake.approve(orderId);
+    await orders.notifyPaymentEvent(orderId, event('AUTHORIZED'));
+    await statusIs(orders, orderId, 'AWAITING_SHIPMENT');
+    await orders.ship(orderId, { shipmentId: 'box-1', orderLineIds: ['socks'] });
+  });
+
+  // A worker that cannot replay this history, and keeps nothing cached: every task fails.
+  const broken = await Worker.create({
+    connection: temporal.env.nativeConnection,
+    taskQueue,
+    workflowBundle: await brokenBundle(),
+    activities: fake.activities,
+    maxCachedWorkflows: 0,
+  });
+  await broken.runUntil(async () => {
+    const view = await orders.getOrder(orderId);
+    expect(view.status).toBe('PARTIALLY_SHIPPED');
+    expect(view.shipments.map((s) => [s.shipmentId, s.status])).toEqual([['box-1', 'CAPTURED']]);
+    expect(view.busy).toBe(true);
+    expect(view.waitingFor).toContain('workflow task is failing');
+  });
+});
