@@ -11,7 +11,7 @@
  * Options: --orders N (per scenario, default 10), --parked N (default 10000, 0 to skip).
  */
 import { parseArgs } from 'node:util';
-import { freePort, startLocalStack, type LocalStack } from '../scripts/local-stack';
+import { freePort, startLocalStack } from '../scripts/local-stack';
 import { startWorkerProcess, type WorkerProcess } from '../test/support/workerProcess';
 import { diffCounts, scrapeActions } from './cluster-metrics';
 import { parkedOrders } from './cost-parked';
