@@ -264,13 +264,22 @@ export class OrderClient {
    * Returns undefined when no such order exists.
    */
   async customerReturned(orderId: string, waitMs: number): Promise<OrderView | undefined> {
-    const glance = await this.reads.glance(orderId);
+    let glance = await this.reads.glance(orderId);
     if (!glance) return undefined;
-    if (!glance.running || glance.status !== 'PENDING_PAYMENT') return this.getOrder(orderId);
+    if (!glance.running) return this.getOrder(orderId);
+    // The webhook usually lands within a moment of the customer: watch the order's description
+    // (free) for a little while before waking the order (a billed Update).
+    const watchUntil = Date.now() + Math.min(RETURN_WATCH_MS, waitMs);
+    while (glance.status === 'PENDING_PAYMENT' && Date.now() < watchUntil) {
+      await new Promise((r) => setTimeout(r, 150));
+      glance = (await this.reads.glance(orderId)) ?? glance;
+    }
+    if (glance.status !== 'PENDING_PAYMENT') return this.reads.summaryView(glance);
     try {
       const update = await this.handle(orderId).startUpdate(customerReturnedUpdate, { args: [], waitForStage: 'ACCEPTED' });
-      const view = await withTimeout(update.result(), waitMs);
-      return view === TIMED_OUT ? this.getOrder(orderId) : view;
+      const view = await withTimeout(update.result(), Math.max(0, watchUntil + waitMs - Date.now()));
+      if (view !== TIMED_OUT) return view;
+      return this.reads.summaryView((await this.reads.glance(orderId)) ?? glance);
     } catch (err) {
       throw await this.mapError(err, orderId);
     }
@@ -409,6 +418,8 @@ function isUnavailable(err: unknown): boolean {
 
 const TIMED_OUT = Symbol('timed out');
 const SIGNAL_DEADLINE_MS = 5_000;
+/** How long the return page watches for the webhook's authorization before it wakes the order itself. */
+const RETURN_WATCH_MS = 1_500;
 
 async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | typeof TIMED_OUT> {
   let timer: NodeJS.Timeout | undefined;

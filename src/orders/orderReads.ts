@@ -96,6 +96,35 @@ export class OrderReader {
     return view;
   }
 
+  /**
+   * The order as its description shows it: status and alerts (search attributes) with the order's
+   * summary (memo). Enough for the customer's return page, and no worker is asked. Shipments,
+   * refunds and operations are not in it (see `view` for those).
+   */
+  summaryView(glance: OrderGlance): OrderView {
+    const memo = glance.memo;
+    const status = glance.status === 'UNKNOWN' ? 'PENDING_PAYMENT' : glance.status;
+    return {
+      orderId: glance.orderId,
+      workflowId: workflowIdFor(glance.orderId),
+      status,
+      amount: memo?.amount ?? { value: 0, currency: 'NOK' },
+      description: memo?.description ?? '',
+      payment: { reference: glance.orderId, aggregate: { authorized: 0, captured: 0, cancelled: 0, refunded: 0 } },
+      receipt: { status: 'PENDING' },
+      orderLines: (memo?.lines ?? []).map((l) => ({ ...l, state: 'OPEN' as const })),
+      shipments: [],
+      refunds: [],
+      operations: [],
+      alerts: glance.alerts as OrderView['alerts'],
+      waitingFor: 'a summary from the order\'s description; GET /orders/:orderId has the full view',
+      busy: false,
+      settled: !glance.running,
+      timeline: [],
+      ...(memo?.shopReturnUrl && { shopReturnUrl: memo.shopReturnUrl }),
+    };
+  }
+
   /** The view of an order whose payment could not be created, from its start (memo) and its failure. */
   private async notCreatedView(orderId: string, err: WorkflowFailedError): Promise<OrderView> {
     const glance = await this.glance(orderId);
