@@ -15,7 +15,6 @@ import { looksLikeOurKey } from '@vipps-orders/vipps/keys';
 import {
   CancelRequest,
   FAILURE_TYPES,
-  PlaceOrderRequest,
   RefundRequest,
   ShipRequest,
   cancelUpdate,
@@ -44,6 +43,7 @@ import { OrderAlerts, OrderAmountMinor, OrderStatus, VippsReference } from '../w
 import { OrderCommandError } from './errors';
 import { requestFingerprint } from './fingerprint';
 import { OrderReader, type OrderGlance, type OrderMemo } from './orderReads';
+import { PlaceOrderRequest } from './placeOrderRequest';
 
 export interface OrderClientOptions {
   client: Client;

@@ -6,9 +6,9 @@
  * third, unknown, is a thrown failure (timeout, network, 5xx after retries, a 2xx that does not
  * parse): the workflow never reads it as "failed", it resolves it with the same key.
  */
-import type { Amount } from '@vipps-orders/vipps/schemas';
-import type { PaymentState } from '@vipps-orders/vipps/schemas';
-import type { OrderLine } from '@vipps-orders/vipps/schemas';
+import type { Amount } from '@vipps-orders/vipps/types';
+import type { PaymentState } from '@vipps-orders/vipps/types';
+import type { OrderLine } from '@vipps-orders/vipps/types';
 
 export interface PaymentSnapshot {
   state: PaymentState;

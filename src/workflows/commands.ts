@@ -2,7 +2,7 @@
  * What each accepted command changes. Synchronous, called from Update and Signal handlers after
  * their validators passed; the workflow loop then sees the change at its next decision.
  */
-import type { PaymentEventSignal, CancelRequest, RefundRequest, ShipRequest } from './requests';
+import type { CancelRequest, PaymentEventSignal, RefundRequest, ShipRequest } from './commandSchemas';
 import { newMoneyOp, nextGeneration, resolveNow, type MoneyOp } from './moneyOperation';
 import { applyProof } from './moneyOutcomes';
 import { describeAmount, firstSighting, note, nowIso, openLines, refundRecord, requestReconcile, shipment } from './orderBook';

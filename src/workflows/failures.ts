@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import type { z } from 'zod';
-import { formatIssues } from '@vipps-orders/vipps/schemas';
+import { formatIssues } from '@vipps-orders/vipps/issues';
 import type { VippsFailureDetails } from './activityContract';
 import { FAILURE_TYPES } from './failureTypes';
 import type { OrderError } from './views';

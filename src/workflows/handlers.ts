@@ -16,12 +16,12 @@ import {
   refundUpdate,
   retryCaptureUpdate,
   shipUpdate,
-} from './messages';
+} from './definitions';
 import type { MoneyOp } from './moneyOperation';
 import { op as findOp } from './orderBook';
 import { isAuthorized, type OrderData } from './orderData';
 import { checkCancel, checkRefund, checkRetry, checkShip } from './orderRules';
-import { CancelRequest, PaymentEventSignal, PlaceOrderUpdateArgs, RefundRequest, ShipRequest } from './requests';
+import { CancelRequest, PaymentEventSignal, PlaceOrderUpdateArgs, RefundRequest, ShipRequest } from './commandSchemas';
 import type { OrderView } from './views';
 
 export interface OrderRuntime {

@@ -1,48 +1,11 @@
 /**
- * Everything that crosses the workflow boundary: the Signals, Updates and Query of the order and
- * refund workflows, with their request schemas and views. Shared by the workflows (validators),
- * the order client, the HTTP API and the starter, so there is one definition of each message.
+ * Everything that crosses the workflow boundary, in one import for callers (the order client, the
+ * HTTP API, the starter): message definitions, command schemas, the placing request, the views.
+ * Workflow code imports the light modules directly (definitions, commandSchemas) so that the
+ * placing request's Vipps wire schemas never enter the workflow bundle.
  */
-import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CancelRequest, PaymentEventSignal, PlaceOrderResult, PlaceOrderUpdateArgs, RefundRequest, ShipRequest } from './requests';
-import type { OrderView, RefundView } from './views';
-
+export * from './definitions';
+export * from './commandSchemas';
 export * from './requests';
 export * from './views';
 export { FAILURE_TYPES } from './failureTypes';
-
-export function workflowIdFor(orderId: string): string {
-  return `order-${orderId}`;
-}
-
-/** A refund after settlement runs as its own workflow; repeating the request joins the same run. */
-export function refundWorkflowIdFor(orderId: string, refundId: string): string {
-  return `refund-${orderId}-${refundId}`;
-}
-
-export const placeOrderUpdate = defineUpdate<PlaceOrderResult, [PlaceOrderUpdateArgs]>('placeOrder');
-export const shipUpdate = defineUpdate<OrderView, [ShipRequest]>('ship');
-export const cancelUpdate = defineUpdate<OrderView, [CancelRequest]>('cancel');
-export const refundUpdate = defineUpdate<OrderView, [RefundRequest]>('refund');
-/**
- * Operator command: send a refused capture again with a new key, and resolve unknown outcomes now
- * (always with their own key).
- */
-export const retryCaptureUpdate = defineUpdate<OrderView, []>('retryCapture');
-/**
- * The customer is back from Vipps: look at the payment now (once) and answer with the view after
- * that look. Replaces polling the order from the return page.
- */
-export const customerReturnedUpdate = defineUpdate<OrderView, []>('customerReturned');
-
-export const paymentEventSignal = defineSignal<[PaymentEventSignal]>('paymentEvent');
-
-export const getOrderQuery = defineQuery<OrderView>('getOrder');
-/** A refund workflow's refund, while it runs. */
-export const getRefundQuery = defineQuery<RefundView>('getRefund');
-
-/** What a refund workflow ends with. */
-export interface RefundOutcome {
-  orderId: string;
-  refund: RefundView;
-}

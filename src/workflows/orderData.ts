@@ -3,7 +3,7 @@
  * continue-as-new carries it to the next run unchanged. Modules that act on it take it as their
  * first argument; nothing else holds state.
  */
-import type { PaymentState } from '@vipps-orders/vipps/schemas';
+import type { PaymentState } from '@vipps-orders/vipps/types';
 import type { WorkflowActivities } from './activityProxies';
 import type { MoneyOp } from './moneyOperation';
 import type { OrderWorkflowInput } from './requests';

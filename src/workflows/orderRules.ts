@@ -9,7 +9,7 @@ import { formatMoney } from './money';
 import { isOpen } from './moneyOperation';
 import { capturable, openLines, openOps, refundRecord, refundable, releasing, shipment, shipmentStatus } from './orderBook';
 import { isAuthorized, type OrderData } from './orderData';
-import type { RefundRequest, ShipRequest } from './requests';
+import type { RefundRequest, ShipRequest } from './commandSchemas';
 import type { OrderStatus } from './views';
 
 const SHIPPABLE: ReadonlySet<OrderStatus> = new Set(['AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED', 'NEEDS_ATTENTION']);

@@ -20,7 +20,7 @@ import {
 } from '@temporalio/workflow';
 import { Alarm } from './alarm';
 import { addOwnOp, requestCancel } from './commands';
-import type { OrderWorkflowInput } from './messages';
+import type { OrderWorkflowInput } from './requests';
 import { formatMoney } from './money';
 import { afterRelease } from './moneyOutcomes';
 import { sendMoneyOp } from './moneySteps';

@@ -1,4 +1,4 @@
-import type { OrderPolicy } from './messages';
+import type { OrderPolicy } from './requests';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

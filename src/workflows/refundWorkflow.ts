@@ -13,7 +13,9 @@ import { refundKey } from './commands';
 import { describeFailure, parseCommand } from './failures';
 import { formatMoney } from './money';
 import { markUnknown, newMoneyOp, proofIn, scheduleRetry, settleDone, settleRefused, startAttempt, type MoneyOp } from './moneyOperation';
-import { OrderId, RefundRequest, getRefundQuery, type OrderPolicy, type RefundOutcome } from './messages';
+import { OrderId, RefundRequest } from './commandSchemas';
+import { getRefundQuery, type RefundOutcome } from './definitions';
+import type { OrderPolicy } from './requests';
 import { OrderAlerts, OrderStatus } from './searchAttributes';
 import type { RefundView } from './views';
 

@@ -2,8 +2,8 @@
  * What callers and operators see of an order: the view the order Query, command answers and the
  * workflow's result return. Types only.
  */
-import type { Currency } from '@vipps-orders/vipps/schemas';
-import type { PaymentState } from '@vipps-orders/vipps/schemas';
+import type { Currency } from '@vipps-orders/vipps/types';
+import type { PaymentState } from '@vipps-orders/vipps/types';
 
 export const ORDER_STATUSES = [
   'PENDING_PAYMENT',

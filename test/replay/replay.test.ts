@@ -5,6 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, Worker, type ReplayResult, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Compiler } from 'webpack';
 import { quietTemporalLogs } from '../support/temporalLogs';
@@ -76,4 +77,29 @@ test('a change to the real workflow that alters its commands is caught by the re
   // Every history that sends money (all but the rejected payment) now breaks, and says why.
   expect(broken.length).toBeGreaterThan(files.length / 2);
   expect(new Set(broken.map((r) => r.error?.name))).toEqual(new Set(['DeterminismViolationError']));
+});
+
+describe('the shared histories from the chaos run (written before the rewrite; test/replay/shared/)', () => {
+  const EventType = temporal.api.enums.v1.EventType;
+  const load = (file: string) => temporal.api.history.v1.History.decode(readFileSync(join(__dirname, 'shared', file))).events!;
+
+  test('cancel-lost-while-reading-payment: the old code accepted a cancel during a payment read and never acted on it; the same race recorded today completes the cancel and releases the money', () => {
+    const old = load('cancel-lost-while-reading-payment.bin');
+    const cancel = old.find((e) => e.workflowExecutionUpdateAcceptedEventAttributes?.acceptedRequest?.input?.name === 'cancel')!;
+    const cancelId = cancel.workflowExecutionUpdateAcceptedEventAttributes!.protocolInstanceId;
+    const after = old.filter((e) => Number(e.eventId) > Number(cancel.eventId));
+    expect(after.some((e) => e.workflowExecutionUpdateCompletedEventAttributes?.meta?.updateId === cancelId)).toBe(false);
+    expect(after.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'cancelPayment')).toBe(false);
+
+    const today = JSON.parse(readFileSync(join(dir, 'cancel-while-reading-payment.json'), 'utf8')) as { events: { eventType: string; workflowExecutionUpdateCompletedEventAttributes?: object; activityTaskScheduledEventAttributes?: { activityType?: { name?: string } } }[] };
+    expect(today.events.some((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'cancelPayment')).toBe(true);
+    expect(today.events.filter((e) => e.eventType === 'EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED').length).toBeGreaterThanOrEqual(2);
+    expect(today.events.at(-1)?.eventType).toBe('EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED');
+  });
+
+  test('ship-refund-after-worker-kill: the SDK defect it shows is reproduced minimally in test/sdk, and the same shape recorded today across a worker kill replays (above)', () => {
+    const old = load('ship-refund-after-worker-kill.bin');
+    expect(old.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)).toBe(true);
+    expect(files).toContain('ship-refund-across-worker-kill.json');
+  });
 });

@@ -1,6 +1,7 @@
 /** Sample orders and short policies for tests. */
 import { randomUUID } from 'node:crypto';
-import type { OrderPolicy, PlaceOrderRequest } from '../../src/workflows/messages';
+import type { PlaceOrderRequest } from '../../src/orders/placeOrderRequest';
+import type { OrderPolicy } from '../../src/workflows/messages';
 
 let counter = 0;
 

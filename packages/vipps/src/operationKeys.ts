@@ -1,6 +1,6 @@
 import { sha256 } from '@noble/hashes/sha256';
 import { bytesToHex } from '@noble/hashes/utils';
-import { IDEMPOTENCY_KEY_MAX, REFERENCE_PATTERN } from './schemas/common';
+import { IDEMPOTENCY_KEY_MAX, REFERENCE_PATTERN } from './schemas/constants';
 
 /**
  * Idempotency-Keys for the money operations of one payment.

@@ -1,12 +1,11 @@
 import { z } from 'zod';
+import { CURRENCIES, IDEMPOTENCY_KEY_MAX, MAX_AMOUNT_MINOR, REFERENCE_PATTERN } from './constants';
 
 /** Wire schemas shared by the Vipps client and the emulator; they follow the official OpenAPI files. */
 
-export const CURRENCIES = ['NOK', 'DKK', 'EUR', 'SEK', 'USD', 'GBP'] as const;
+export { CURRENCIES, IDEMPOTENCY_KEY_MAX, MAX_AMOUNT_MINOR, REFERENCE_PATTERN };
 export const Currency = z.enum(CURRENCIES);
 export type Currency = z.infer<typeof Currency>;
-
-export const MAX_AMOUNT_MINOR = 65_000_000;
 
 export const Amount = z.object({
   currency: Currency,
@@ -14,13 +13,11 @@ export const Amount = z.object({
 });
 export type Amount = z.infer<typeof Amount>;
 
-export const REFERENCE_PATTERN = /^[a-zA-Z0-9-]{8,64}$/;
 export const Reference = z.string().regex(REFERENCE_PATTERN, 'must match ^[a-zA-Z0-9-]{8,64}$');
 export type Reference = z.infer<typeof Reference>;
 
 export const Msn = z.string().regex(/^[0-9]{4,10}$/, 'must be 4 to 10 digits');
 
-export const IDEMPOTENCY_KEY_MAX = 50;
 export const IdempotencyKey = z.string().min(1).max(IDEMPOTENCY_KEY_MAX);
 
 /** RFC 3339 date-time as Vipps writes it (with `Z` or an offset). */

@@ -1,23 +1,15 @@
 import { z } from 'zod';
 import { Amount, DateTime, Msn, Reference } from './common';
+import { PAYMENT_EVENT_NAMES, PAYMENT_STATES } from './constants';
 import { Receipt } from './receipt';
+
+export { PAYMENT_EVENT_NAMES, PAYMENT_STATES };
 
 /** ePayment API v1 request and response bodies (spec 1.8.1, plus the Aug 2026 changelog fields). */
 
-export const PAYMENT_STATES = ['CREATED', 'ABORTED', 'EXPIRED', 'AUTHORIZED', 'TERMINATED'] as const;
 export const PaymentState = z.enum(PAYMENT_STATES);
 export type PaymentState = z.infer<typeof PaymentState>;
 
-export const PAYMENT_EVENT_NAMES = [
-  'CREATED',
-  'ABORTED',
-  'EXPIRED',
-  'CANCELLED',
-  'CAPTURED',
-  'REFUNDED',
-  'AUTHORIZED',
-  'TERMINATED',
-] as const;
 export const PaymentEventName = z.enum(PAYMENT_EVENT_NAMES);
 export type PaymentEventName = z.infer<typeof PaymentEventName>;
 
