@@ -81,7 +81,7 @@ test('a change to the real workflow that alters its commands is caught by the re
 
 describe('the shared histories from the chaos run (written before the rewrite; test/replay/shared/)', () => {
   const EventType = temporal.api.enums.v1.EventType;
-  const load = (file: string) => temporal.api.history.v1.History.decode(readFileSync(join(__dirname, 'shared', file))).events!;
+  const load = (file: string) => temporal.api.history.v1.History.decode(readFileSync(join(__dirname, 'shared', file))).events;
 
   test('cancel-lost-while-reading-payment: the old code accepted a cancel during a payment read and never acted on it; the same race recorded today completes the cancel and releases the money', () => {
     const old = load('cancel-lost-while-reading-payment.bin');

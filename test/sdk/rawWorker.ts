@@ -39,7 +39,7 @@ export class RawWorker {
       identity: 'raw-worker',
       commands: steps.map((s) => s.command),
       messages: steps.flatMap((s) => (s.message ? [s.message] : [])),
-    } as temporal.api.workflowservice.v1.IRespondWorkflowTaskCompletedRequest);
+    });
   }
 
   async completeActivity(result: string): Promise<void> {

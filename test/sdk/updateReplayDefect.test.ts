@@ -79,7 +79,7 @@ test('the same task in the order the SDK itself emits when both arrive together 
 
 test('the shared history from the chaos run has that shape: an Update completed, then another accepted, in one task after a worker kill', () => {
   const h = temporal.api.history.v1.History.decode(readFileSync(join(__dirname, '..', 'replay', 'shared', 'ship-refund-after-worker-kill.bin')));
-  const events = h.events!;
+  const events = h.events;
   const at = (id: number) => events.find((e) => Number(e.eventId) === id)!;
   expect(at(60).eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT);
   expect(at(63).eventType).toBe(EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
