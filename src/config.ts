@@ -127,7 +127,7 @@ export function loadOrderPolicy(env: Env = process.env): OrderPolicy {
 }
 
 const WorkerEnv = z.object({
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.min(2).max(100_000).default(250),
+  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.min(2).max(100_000).default(100),
   WORKER_STICKY_QUEUE_TIMEOUT_SECONDS: positiveInt.max(600).default(10),
 });
 
