@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { OrderClient } from '../orders/orderClient';
 import { OrderCommandError } from '../orders/errors';
 import { OrderId, type OrderView } from '../workflows/messages';
+import { CONFIRMED_STATUSES, isIn } from '../workflows/statusGroups';
 import { esc, money, page } from './html';
 
 export interface ReturnPageOptions {
@@ -9,13 +10,12 @@ export interface ReturnPageOptions {
   waitMs: number;
 }
 
-const CONFIRMED = new Set(['AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED', 'COMPLETED', 'NEEDS_ATTENTION']);
 
 function render(view: OrderView): { html: string; title: string } {
   const amount = money(view.amount.value, view.amount.currency);
   const back = view.shopReturnUrl ? `<p><a class="button" id="continue" href="${esc(view.shopReturnUrl)}">Continue to the shop</a></p>` : '';
   const lines = view.orderLines.map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(money(l.totalAmount, view.amount.currency))}</td></tr>`).join('');
-  if (CONFIRMED.has(view.status)) {
+  if (isIn(CONFIRMED_STATUSES, view.status)) {
     const title = 'Order confirmed';
     return {
       title,

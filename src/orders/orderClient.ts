@@ -38,6 +38,7 @@ import {
 } from '../workflows/messages';
 import { formatMoney } from '../workflows/money';
 import type { orderWorkflow } from '../workflows/orderWorkflow';
+import { PAST_AUTHORIZATION_STATUSES, isIn } from '../workflows/statusGroups';
 import type { refundWorkflow } from '../workflows/refundWorkflow';
 import { OrderAlerts, OrderAmountMinor, OrderStatus, VippsReference } from '../workflows/searchAttributes';
 import { OrderCommandError } from './errors';
@@ -299,7 +300,7 @@ export class OrderClient {
         if (!glance?.running) return 'unknown-order';
         const ours = looksLikeOurKey(reference, event.idempotencyKey);
         if (ours && !glance.alerts.includes('OUTCOME_UNKNOWN')) return 'not-needed';
-        if (event.name === 'AUTHORIZED' && ['AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED', 'COMPLETED'].includes(glance.status)) return 'not-needed';
+        if (event.name === 'AUTHORIZED' && isIn(PAST_AUTHORIZATION_STATUSES, glance.status)) return 'not-needed';
         await this.handle(reference).signal(paymentEventSignal, event);
         return 'signalled';
       });

@@ -8,4 +8,5 @@ export * from './definitions';
 export * from './commandSchemas';
 export * from './requests';
 export * from './views';
+export * from './statusGroups';
 export { FAILURE_TYPES } from './failureTypes';

@@ -10,13 +10,12 @@ import { isOpen } from './moneyOperation';
 import { capturable, openLines, openOps, refundRecord, refundable, releasing, shipment, shipmentStatus } from './orderBook';
 import { isAuthorized, type OrderData } from './orderData';
 import type { RefundRequest, ShipRequest } from './commandSchemas';
+import { FINAL_STATUSES, SHIPPABLE_STATUSES } from './statusGroups';
 import type { OrderStatus } from './views';
 
-const SHIPPABLE: ReadonlySet<OrderStatus> = new Set(['AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED', 'NEEDS_ATTENTION']);
-const FINAL: ReadonlySet<OrderStatus> = new Set(['COMPLETED', 'CANCELLED', 'PAYMENT_FAILED']);
 
 export function isFinal(status: OrderStatus): boolean {
-  return FINAL.has(status);
+  return FINAL_STATUSES.has(status);
 }
 
 function conflict(message: string): ApplicationFailure {
@@ -69,7 +68,7 @@ export function checkShip(order: OrderData, req: ShipRequest): void {
     }
     return;
   }
-  if (!SHIPPABLE.has(order.status)) throw conflict(`cannot ship an order that is ${order.status}`);
+  if (!SHIPPABLE_STATUSES.has(order.status)) throw conflict(`cannot ship an order that is ${order.status}`);
   if (releasing(order)) throw conflict('the reservation is being released (the order is being cancelled); nothing more can be shipped');
   const open = openLines(order);
   if (open.length === 0) throw conflict('every order line is already shipped or cancelled');
