@@ -357,6 +357,20 @@ describe('refunds and receipts', () => {
   });
 });
 
+test.concurrent('an order past its event budget continues as new and keeps everything it knew', async () => {
+  const orders = kit.client({ continueAsNewAfterEvents: 30 });
+  const orderId = await authorizedOrder(kit, orders);
+  for (const [shipmentId, line] of [['a', 'socks'], ['b', 'scarf'], ['c', 'shipping']] as const) await orders.ship(orderId, { shipmentId, orderLineIds: [line] });
+  const final = await finalView(kit, orderId);
+  expect(final.status).toBe('COMPLETED');
+  expect(final.shipments.map((s) => [s.shipmentId, s.status])).toEqual([['a', 'CAPTURED'], ['b', 'CAPTURED'], ['c', 'CAPTURED']]);
+  expect(final.timeline[0]?.step).toBe('order placed');
+  const runs: string[] = [];
+  for await (const wf of kit.h().temporal.env.client.workflow.list({ query: `WorkflowId = 'order-${orderId}'` })) runs.push(wf.runId);
+  expect(runs.length).toBeGreaterThan(1);
+  expect(fake.moneyEvents(orderId, 'CAPTURED')).toHaveLength(3);
+});
+
 test('an unknown order is reported as not found', async () => {
   const err = await rejection(kit.client().getOrder(newOrderId()));
   expect(err.code).toBe('order_not_found');
