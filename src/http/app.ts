@@ -3,10 +3,16 @@ import type { ServiceConfig } from '../config';
 import type { OrderClient } from '../orders/orderClient';
 import demoShop from './demoShop';
 import errorHandler from './errorHandler';
+import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH } from './frameworkErrors';
 import healthRoutes from './healthRoutes';
+import openApi from './openApi';
 import orderRoutes from './orderRoutes';
 import returnPage from './returnPage';
 import webhookRoutes from './webhookRoutes';
+import { jsonSerializerCompiler, zodValidatorCompiler } from './zodCompilers';
+
+/** The API's version in the OpenAPI document: the package's. */
+const SERVICE_VERSION = '0.1.0';
 
 export interface ServiceDeps {
   config: ServiceConfig;
@@ -26,8 +32,15 @@ export async function buildService({ config, orders }: ServiceDeps): Promise<Fas
       redact: ['req.headers.authorization', 'req.headers["x-ms-content-sha256"]', 'req.headers.cookie'],
     },
     trustProxy: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(jsonSerializerCompiler);
   await app.register(errorHandler);
+  // Before the routes: the document is made from the routes registered after it.
+  await app.register(openApi, { version: SERVICE_VERSION, currency: config.currency });
   await app.register(healthRoutes, { temporal: orders.temporal });
   await app.register(webhookRoutes, {
     orders,
@@ -35,7 +48,7 @@ export async function buildService({ config, orders }: ServiceDeps): Promise<Fas
     ...(config.webhookSecret && { secret: config.webhookSecret }),
     clockSkewMs: config.webhookClockSkewMs,
   });
-  await app.register(orderRoutes, { orders, apiKey: config.orderApiKey });
+  await app.register(orderRoutes, { orders, apiKey: config.orderApiKey, currency: config.currency });
   await app.register(returnPage, { orders, waitMs: config.returnPageWaitMs });
   if (config.demoShop) {
     await app.register(demoShop, {

@@ -34,6 +34,8 @@ function serviceConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
     returnPageWaitMs: 1_500,
     orderStartTimeoutMs: 10_000,
     demoShop: false,
+    currency: 'NOK',
+    merchantName: 'Test Shop',
     logLevel: 'silent',
     ...overrides,
   };
