@@ -175,6 +175,7 @@ const ServiceEnv = z.object({
   DEMO_SHOP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   VIPPS_CURRENCY: z.enum(['NOK', 'DKK', 'EUR']).default('NOK'),
   MERCHANT_NAME: z.string().min(1).max(100).default('The Knitting Shop'),
+  SHOP_URL: url.optional(),
   TEMPORAL_UI_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -198,6 +199,8 @@ export interface ServiceConfig {
   currency: 'NOK' | 'DKK' | 'EUR';
   /** The shop's name on its pages (and, under npm start, on the emulator's landing page). */
   merchantName: string;
+  /** The shop's front page: the return page's way back when an order has no returnUrl of its own. */
+  shopUrl?: string;
   /** Where operators open the Temporal UI; the demo merchant page links orders there. */
   temporalUiUrl?: string;
   logLevel: string;
@@ -224,6 +227,7 @@ export function loadServiceConfig(env: Env = process.env, vipps: VippsClientConf
     demoShop: e.DEMO_SHOP,
     currency: e.VIPPS_CURRENCY,
     merchantName: e.MERCHANT_NAME,
+    ...((e.SHOP_URL ?? (e.DEMO_SHOP ? `${publicUrl}/` : undefined)) && { shopUrl: e.SHOP_URL ?? `${publicUrl}/` }),
     ...(e.TEMPORAL_UI_URL && { temporalUiUrl: e.TEMPORAL_UI_URL }),
     logLevel: e.LOG_LEVEL,
   };

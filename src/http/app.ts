@@ -6,6 +6,7 @@ import errorHandler from './errorHandler';
 import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH } from './frameworkErrors';
 import healthRoutes from './healthRoutes';
 import openApi from './openApi';
+import pageAssets from './pageAssets';
 import orderRoutes from './orderRoutes';
 import returnPage from './returnPage';
 import webhookRoutes from './webhookRoutes';
@@ -36,6 +37,8 @@ export async function buildService({ config, orders }: ServiceDeps): Promise<Fas
     frameworkErrors: frameworkErrorHandler,
     clientErrorHandler,
   });
+  // The API takes JSON only: any other body is a 415, not a string handed to a schema.
+  app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
   await app.register(errorHandler);
@@ -49,11 +52,19 @@ export async function buildService({ config, orders }: ServiceDeps): Promise<Fas
     clockSkewMs: config.webhookClockSkewMs,
   });
   await app.register(orderRoutes, { orders, apiKey: config.orderApiKey, currency: config.currency });
-  await app.register(returnPage, { orders, waitMs: config.returnPageWaitMs });
+  await app.register(returnPage, {
+    orders,
+    waitMs: config.returnPageWaitMs,
+    merchantName: config.merchantName,
+    ...(config.shopUrl && { shopUrl: config.shopUrl }),
+  });
+  await app.register(pageAssets);
   if (config.demoShop) {
     await app.register(demoShop, {
       orders,
       namespace: orders.temporal.options.namespace,
+      merchantName: config.merchantName,
+      currency: config.currency,
       ...(config.temporalUiUrl && { temporalUiUrl: config.temporalUiUrl }),
     });
   }
