@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { OrderClient } from '../orders/orderClient';
-import { esc, money, page } from './html';
+import { demoPageSchema, esc, money, page } from './html';
 import merchantPages from './merchantPages';
 
 export interface DemoShopOptions {
@@ -57,11 +57,11 @@ export default async function demoShop(app: FastifyInstance, opts: DemoShopOptio
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
   const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
-  const doc = (summary: string) => ({ tags: ['Demo shop'], summary });
+  const doc = (summary: string, ...statuses: number[]) => demoPageSchema(summary, statuses);
 
-  app.get('/', { schema: doc('The demo shop') }, (_request, reply) => html(reply, 200, productPage(opts.merchantName, opts.currency)));
+  app.get('/', { schema: doc('The demo shop', 200) }, (_request, reply) => html(reply, 200, productPage(opts.merchantName, opts.currency)));
 
-  app.post('/shop/checkout', { schema: doc('The demo shop’s "Pay with Vipps MobilePay": places an order, redirects to Vipps') }, async (request, reply) => {
+  app.post('/shop/checkout', { schema: doc('The demo shop’s "Pay with Vipps MobilePay": places an order, redirects to Vipps', 303, 400) }, async (request, reply) => {
     const parsed = Checkout.safeParse(request.body ?? {});
     if (!parsed.success) return html(reply, 400, page('Checkout', '<h1>Checkout</h1><p>Quantities must be whole numbers from 0 to 10.</p><p><a href="/">Back</a></p>'));
     const lines = PRODUCTS.filter((p) => (parsed.data[p.id] ?? 0) > 0).map((p) => orderLine(p.id, p.name, parsed.data[p.id] ?? 0, p.price));

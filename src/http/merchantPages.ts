@@ -3,7 +3,9 @@ import { z } from 'zod';
 import { OrderCommandError } from '../orders/errors';
 import type { OrderClient } from '../orders/orderClient';
 import { OrderId, type OrderView } from '../workflows/messages';
-import { esc, money, page, when } from './html';
+import { demoPageSchema, esc, money, page, when } from './html';
+import { OrderIdParams } from './schemas/orderApi';
+import { documentOnly } from './zodCompilers';
 import { actionsFor, ALERT_WORDS, listActionsFor, paymentWords, STATUS_CLASS, STATUS_WORDS } from './merchantView';
 
 export interface MerchantPageOptions {
@@ -77,10 +79,10 @@ function orderPage(view: OrderView, opts: MerchantPageOptions, message?: string)
 export default function merchantPages(app: FastifyInstance, opts: MerchantPageOptions): void {
   const { orders } = opts;
   const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(body);
-  const doc = (summary: string) => ({ tags: ['Demo shop'], summary });
+  const doc = (summary: string, ...statuses: number[]) => demoPageSchema(summary, statuses);
   const idFrom = (params: unknown) => OrderId.safeParse((params as { orderId?: unknown }).orderId);
 
-  app.get('/merchant', { schema: doc('Merchant page: recent orders (from visibility; no Query per row)') }, async (request, reply) => {
+  app.get('/merchant', { schema: doc('Merchant page: recent orders (from visibility; no Query per row)', 200) }, async (request, reply) => {
     const msg = (request.query as { msg?: unknown }).msg;
     const list = await orders.listRecentOrders(50);
     const rows = list.map((o) => {
@@ -103,7 +105,7 @@ export default function merchantPages(app: FastifyInstance, opts: MerchantPageOp
     );
   });
 
-  app.get('/merchant/orders/:orderId', { schema: doc('Merchant page: one order') }, async (request, reply) => {
+  app.get('/merchant/orders/:orderId', { schema: { ...doc('Merchant page: one order', 200, 400, 404), params: OrderIdParams }, validatorCompiler: documentOnly }, async (request, reply) => {
     const id = idFrom(request.params);
     if (!id.success) return html(reply, 400, page('Unknown order', '<h1>Unknown order</h1><p>Not an order id.</p><p><a href="/merchant">All orders</a></p>'));
     const msg = (request.query as { msg?: unknown }).msg;
@@ -117,9 +119,9 @@ export default function merchantPages(app: FastifyInstance, opts: MerchantPageOp
   });
 
   const act = (path: string, summary: string, run: (orderId: string, body: Record<string, string>) => Promise<string>) =>
-    app.post(`/merchant/orders/:orderId/${path}`, { schema: doc(summary) }, async (request, reply) => {
+    app.post(`/merchant/orders/:orderId/${path}`, { schema: { ...doc(summary, 303, 400), params: OrderIdParams }, validatorCompiler: documentOnly }, async (request, reply) => {
       const id = idFrom(request.params);
-      if (!id.success) return reply.redirect(`/merchant?msg=${encodeURIComponent('not an order id')}`, 303);
+      if (!id.success) return html(reply, 400, page('Unknown order', '<h1>Unknown order</h1><p>Not an order id.</p><p><a href="/merchant">All orders</a></p>'));
       let message: string;
       try {
         message = await run(id.data, (request.body ?? {}) as Record<string, string>);

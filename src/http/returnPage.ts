@@ -123,7 +123,7 @@ const returnPageSchema = {
     'the page then refreshes itself with `auto=1`, which only reads. No API key: the customer’s browser calls it.',
   tags: ['Customer'],
   params: z.object({ orderId: OrderId }),
-  querystring: z.object({ auto: z.enum(['1']).optional().meta({ description: 'set by the page’s own refresh: read only, never wake the order' }) }),
+  querystring: z.object({ auto: z.string().optional().meta({ description: '`1` is set by the page’s own refresh: read only, never wake the order; other values are a normal visit' }) }),
   response: {
     200: { description: 'the page', content: { 'text/html': { schema: html } } },
     400: { description: 'the link is not valid', content: { 'text/html': { schema: html } } },

@@ -8,10 +8,11 @@ import { OrderError, OrderView } from './orderView';
 
 export const API_ERRORS = {
   invalid_command: { status: [400], meaning: 'a field of the request is wrong; `issues` names each field and reason; nothing was started or changed' },
-  invalid_request: { status: [400, 413, 414, 415], meaning: 'the HTTP request itself is malformed: not JSON, body too large, path too long or not a valid URI, unsupported Content-Type' },
+  invalid_request: { status: [400, 408, 413, 414, 415, 431], meaning: 'the HTTP request itself is malformed: not JSON, body too large, path too long or not a valid URI, unsupported Content-Type, headers too large' },
   unauthorized: { status: [401], meaning: 'no or a wrong `Authorization: Bearer <ORDER_API_KEY>`' },
   invalid_signature: { status: [401], meaning: 'webhook: the HMAC signature, content hash or date does not verify' },
   not_found: { status: [404], meaning: 'no such route' },
+  method_not_allowed: { status: [405], meaning: 'the path exists, with other methods (see the Allow header)' },
   order_not_found: { status: [404], meaning: 'no order with this id' },
   order_conflict: { status: [409], meaning: 'the order’s state does not allow the command (or the id is taken by other content); `order` is the current view' },
   vipps_rejected: { status: [422], meaning: 'Vipps refused the payment, a capture or a refund (4xx); `vipps` has its status and ErrorCode; a refused new order frees its id' },
