@@ -11,7 +11,8 @@ import { OrderCommandError } from '../orders/errors';
 export const zodValidatorCompiler: FastifySchemaCompiler<z.ZodType> =
   ({ schema, httpPart }) =>
   (data) => {
-    const result = schema.safeParse(data);
+    // A POST without a body (e.g. `curl -X POST …/cancel`) arrives as null: it is no body, not a null body.
+    const result = schema.safeParse(httpPart === 'body' && data === null ? undefined : data);
     if (result.success) return { value: result.data };
     // A whole-body issue is "(body)"; a whole-params or headers issue names the part instead.
     const issues = describeIssues(result.error, httpPart === 'body' ? '(body)' : `(${httpPart ?? 'request'})`).map((d) => ({ field: d.name, reason: d.reason }));
