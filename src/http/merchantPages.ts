@@ -49,7 +49,7 @@ function orderPage(view: OrderView, opts: MerchantPageOptions, message?: string)
   const alerts = view.alerts.map((x) => `<p class="alert" data-alert="${esc(x)}">${esc(ALERT_WORDS[x] ?? x)}</p>`).join('');
   const timeline = view.timeline.map((t) => [`<td class="muted">${esc(when(t.at))}</td>`, td(t.step), td(t.detail ?? '')]);
   const ui = opts.temporalUiUrl ? ` · <a href="${esc(`${opts.temporalUiUrl}/namespaces/${opts.namespace}/workflows/${view.workflowId}`)}">Open in the Temporal UI</a>` : '';
-  const deadline = view.payment.captureDeadline ? `<dt>Capture by</dt><dd>${esc(when(view.payment.captureDeadline))}${view.payment.captureDeadlineSource === 'policy' ? ' (our policy)' : ' (Vipps)'}</dd>` : '';
+  const deadline = view.payment.captureDeadline && !view.settled ? `<dt>Capture by</dt><dd>${esc(when(view.payment.captureDeadline))}${view.payment.captureDeadlineSource === 'policy' ? ' (our policy)' : ' (Vipps)'}</dd>` : '';
   return `<h1>Order ${esc(view.orderId)} ${badge(view.status)}</h1>
     ${message ? `<p class="notice" id="message">${esc(message)}</p>` : ''}${alerts}
     <dl class="summary">
