@@ -25,4 +25,7 @@ const app = {
 /** @type {import('jest').Config} */
 module.exports = {
   projects: [app, '<rootDir>/packages/vipps', '<rootDir>/packages/vipps-emulator'],
+  // A project's own testTimeout is ignored in a multi-project run; without this, hooks that parse the
+  // Vipps specs get 5 s and fail when the suites with a whole stack load the machine.
+  testTimeout: 30_000,
 };

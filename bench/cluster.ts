@@ -4,7 +4,7 @@
  *   2. the same cluster with a second worker process;
  *   3. the dev server (`temporal server start-dev`, SQLite file, one shard) with one worker process.
  * The load is the customer's happy path through the public HTTP API: place the order, approve on
- * the landing page, open the return page ("Order confirmed"), then the shop ships everything.
+ * the landing page, open the return page ("Your order is confirmed"), then the shop ships everything.
  * Reported per setup: orders/s, latency, billable Actions per order from the frontend's own
  * `action` metric (by action_type), history events per order, and CPU seconds per order of each
  * process. A benchmark, not a test: the figures depend on the machine and on what else runs on it.
@@ -42,7 +42,7 @@ async function oneOrder(shop: Shop, t: Target, orderId: string): Promise<number>
   const placed = await shop.place(orderId);
   await shop.approve(orderId, placed.redirectUrl, 'landing');
   const page = await (await fetch(`${t.app.serviceUrl}/orders/${orderId}/return`)).text();
-  if (!page.includes('Order confirmed')) throw new Error(`order ${orderId}: the return page did not confirm`);
+  if (!page.includes('Your order is confirmed')) throw new Error(`order ${orderId}: the return page did not confirm`);
   await shop.ship(orderId, 'all');
   const view = await shop.waitFor(orderId, (v) => v.status === 'COMPLETED' && v.shipments.every((s) => s.status === 'CAPTURED'), 60_000);
   if (view.payment.aggregate.captured !== view.payment.aggregate.authorized) throw new Error(`order ${orderId}: captured ${view.payment.aggregate.captured}`);

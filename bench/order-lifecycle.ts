@@ -43,7 +43,7 @@ async function oneOrder(stack: LocalStack, vipps: VippsClient, orderId: string, 
   await vipps.forceApprove(orderId, { token: new URL(placed.redirectUrl).searchParams.get('token')! });
   if (withReturnPage) {
     const page = await (await fetch(`${stack.serviceUrl}/orders/${orderId}/return`)).text();
-    if (!page.includes('Order confirmed')) throw new Error(`order ${orderId}: return page did not confirm`);
+    if (!page.includes('Your order is confirmed')) throw new Error(`order ${orderId}: return page did not confirm`);
   } else {
     for (;;) {
       const view = await api<OrderView>(stack, 'GET', `/orders/${orderId}`);

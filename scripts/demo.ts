@@ -96,8 +96,8 @@ async function run(t: Target): Promise<void> {
   say(`the order learned of it (${how}) and confirmed it with getPayment: ${authorized.status}, capture deadline ${authorized.payment.captureDeadline}`);
 
   const returnPage = await (await fetch(`${t.serviceUrl}/orders/${orderId}/return`)).text();
-  if (!returnPage.includes('Order confirmed')) throw new DemoFailure('the return page does not show "Order confirmed"');
-  say('the return page shows "Order confirmed"');
+  if (!returnPage.includes('Your order is confirmed')) throw new DemoFailure('the return page does not show "Your order is confirmed"');
+  say('the return page shows "Your order is confirmed"');
 
   const withReceipt = await waitFor(t, orderId, 'the receipt', (v) => v.receipt.status !== 'PENDING');
   if (withReceipt.receipt.status !== 'ATTACHED') throw new DemoFailure(`receipt ${withReceipt.receipt.status}: ${JSON.stringify(withReceipt.receipt.error)}`);

@@ -22,14 +22,14 @@ import { registerWebhook } from '../src/registerWebhook';
 import { temporalSettings } from '../src/temporal/connection';
 import { createWorker } from '../src/worker';
 import type { OrderPolicy } from '../src/workflows/messages';
+import { claimDataDir, dataDir } from './data-dir';
 import { startDevServer, type DevServer } from './dev-server';
-import { PROJECT_ROOT } from './temporal-cli';
 
 type Env = Record<string, string | undefined>;
 
 export interface LocalStackOptions {
   env?: Env;
-  /** Keep Temporal's state in .data/temporal/dev.sqlite (npm start) or in memory (tests, demo). */
+  /** Keep Temporal's and the emulator's state in DATA_DIR (default .data/; npm start) or in memory (tests, demo). */
   persistent?: boolean;
   /** Take free ports instead of the configured ones (tests; a demo next to a running stack). */
   ephemeralPorts?: boolean;
@@ -113,6 +113,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   try {
     quietRuntime();
+    const stateDir = options.persistent ? dataDir(base) : undefined;
+    if (stateDir) {
+      const release = await claimDataDir(stateDir);
+      cleanups.push(release);
+      log(`State: ${stateDir}`);
+    }
     // 1. Temporal: an existing deployment, or our own dev server.
     let temporalAddress: string;
     let namespace: string;
@@ -129,7 +135,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         port,
         uiPort,
         namespace: base.TEMPORAL_NAMESPACE || 'default',
-        ...(options.persistent && { dbFile: path.join(PROJECT_ROOT, '.data', 'temporal', 'dev.sqlite') }),
+        ...(stateDir && { dbFile: path.join(stateDir, 'temporal', 'dev.sqlite') }),
         ...(options.temporalMetricsPort !== undefined && { metricsPort: options.temporalMetricsPort }),
         output: 'ignore',
       });
@@ -152,11 +158,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const port = await choosePort(base, 'EMULATOR_PORT', 4010, ephemeral);
       // npm start keeps Temporal's orders across restarts, so the emulator must keep their payments too.
       let stateFile = base.EMULATOR_STATE_FILE;
-      if (options.persistent && !stateFile) {
-        stateFile = path.join(PROJECT_ROOT, '.data', 'emulator', 'state.json');
+      if (stateDir && !stateFile) {
+        stateFile = path.join(stateDir, 'emulator', 'state.json');
         await mkdir(path.dirname(stateFile), { recursive: true });
       }
-      const config = loadEmulatorConfig({ EMULATOR_LOG_LEVEL: 'warn', ...base, EMULATOR_STATE_FILE: stateFile }, { port });
+      // One merchant and one market across the shop and the emulator: the service's settings, unless set apart.
+      const shop = loadServiceConfig(base);
+      const emulatorEnv = { EMULATOR_LOG_LEVEL: 'warn', EMULATOR_MERCHANT_NAME: shop.merchantName, EMULATOR_CURRENCY: shop.currency, ...base, EMULATOR_STATE_FILE: stateFile };
+      const config = loadEmulatorConfig(emulatorEnv, { port });
       emulator = await startEmulator({ ...config, port });
       cleanups.push(() => emulator!.close());
       env.VIPPS_BASE_URL = emulator.url;

@@ -1,9 +1,9 @@
 // `npm run temporal`: a local Temporal server with Web UI whose state survives restarts
-// (.data/temporal/dev.sqlite). Runs until Ctrl-C; the server process never outlives this script.
+// (DATA_DIR/temporal/dev.sqlite, DATA_DIR defaulting to .data). Runs until Ctrl-C; the server process never outlives this script.
 import path from 'node:path';
 import { type DevServer, startDevServer } from './dev-server';
 import { errorMessage } from './process';
-import { PROJECT_ROOT } from './temporal-cli';
+import { dataDir } from './data-dir';
 
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
@@ -20,7 +20,7 @@ async function main(): Promise<number> {
   const stop = new AbortController();
   for (const signal of STOP_SIGNALS) process.on(signal, () => stop.abort(signal));
 
-  const dbFile = path.join(PROJECT_ROOT, '.data', 'temporal', 'dev.sqlite');
+  const dbFile = path.join(dataDir(), 'temporal', 'dev.sqlite');
   let server: DevServer;
   try {
     server = await startDevServer({
@@ -43,7 +43,7 @@ async function main(): Promise<number> {
 
   const created = server.createdSearchAttributes;
   console.log(`Search attributes: ${created.length > 0 ? `created ${created.join(', ')}` : 'all registered'}`);
-  console.log(`Temporal gRPC:     ${server.address} (namespace ${server.namespace}, DB ${path.relative(PROJECT_ROOT, dbFile)})`);
+  console.log(`Temporal gRPC:     ${server.address} (namespace ${server.namespace}, DB ${dbFile})`);
   console.log(`Temporal UI:       ${server.uiUrl ?? '(headless)'}`);
   console.log('Press Ctrl-C to stop.');
 

@@ -173,6 +173,9 @@ const ServiceEnv = z.object({
   RETURN_PAGE_WAIT_MS: z.coerce.number().int().min(0).max(30_000).default(5000),
   ORDER_START_TIMEOUT_MS: positiveInt.default(15_000),
   DEMO_SHOP: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  VIPPS_CURRENCY: z.enum(['NOK', 'DKK', 'EUR']).default('NOK'),
+  MERCHANT_NAME: z.string().min(1).max(100).default('The Knitting Shop'),
+  SHOP_URL: url.optional(),
   TEMPORAL_UI_URL: url.optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -192,6 +195,12 @@ export interface ServiceConfig {
   returnPageWaitMs: number;
   orderStartTimeoutMs: number;
   demoShop: boolean;
+  /** The sales unit's currency: orders in any other are refused before they start (Vipps would refuse them with 5040). */
+  currency: 'NOK' | 'DKK' | 'EUR';
+  /** The shop's name on its pages (and, under npm start, on the emulator's landing page). */
+  merchantName: string;
+  /** The shop's front page: the return page's way back when an order has no returnUrl of its own. */
+  shopUrl?: string;
   /** Where operators open the Temporal UI; the demo merchant page links orders there. */
   temporalUiUrl?: string;
   logLevel: string;
@@ -216,6 +225,9 @@ export function loadServiceConfig(env: Env = process.env, vipps: VippsClientConf
     returnPageWaitMs: e.RETURN_PAGE_WAIT_MS,
     orderStartTimeoutMs: e.ORDER_START_TIMEOUT_MS,
     demoShop: e.DEMO_SHOP,
+    currency: e.VIPPS_CURRENCY,
+    merchantName: e.MERCHANT_NAME,
+    ...((e.SHOP_URL ?? (e.DEMO_SHOP ? `${publicUrl}/` : undefined)) && { shopUrl: e.SHOP_URL ?? `${publicUrl}/` }),
     ...(e.TEMPORAL_UI_URL && { temporalUiUrl: e.TEMPORAL_UI_URL }),
     logLevel: e.LOG_LEVEL,
   };

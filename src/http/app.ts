@@ -3,10 +3,17 @@ import type { ServiceConfig } from '../config';
 import type { OrderClient } from '../orders/orderClient';
 import demoShop from './demoShop';
 import errorHandler from './errorHandler';
+import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH } from './frameworkErrors';
 import healthRoutes from './healthRoutes';
+import openApi from './openApi';
+import pageAssets from './pageAssets';
 import orderRoutes from './orderRoutes';
 import returnPage from './returnPage';
 import webhookRoutes from './webhookRoutes';
+import { jsonSerializerCompiler, zodValidatorCompiler } from './zodCompilers';
+
+/** The API's version in the OpenAPI document: the package's. */
+const SERVICE_VERSION = '0.1.0';
 
 export interface ServiceDeps {
   config: ServiceConfig;
@@ -26,8 +33,17 @@ export async function buildService({ config, orders }: ServiceDeps): Promise<Fas
       redact: ['req.headers.authorization', 'req.headers["x-ms-content-sha256"]', 'req.headers.cookie'],
     },
     trustProxy: true,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
+  // The API takes JSON only: any other body is a 415, not a string handed to a schema.
+  app.removeContentTypeParser('text/plain');
+  app.setValidatorCompiler(zodValidatorCompiler);
+  app.setSerializerCompiler(jsonSerializerCompiler);
   await app.register(errorHandler);
+  // Before the routes: the document is made from the routes registered after it.
+  await app.register(openApi, { version: SERVICE_VERSION, currency: config.currency });
   await app.register(healthRoutes, { temporal: orders.temporal });
   await app.register(webhookRoutes, {
     orders,
@@ -35,12 +51,20 @@ export async function buildService({ config, orders }: ServiceDeps): Promise<Fas
     ...(config.webhookSecret && { secret: config.webhookSecret }),
     clockSkewMs: config.webhookClockSkewMs,
   });
-  await app.register(orderRoutes, { orders, apiKey: config.orderApiKey });
-  await app.register(returnPage, { orders, waitMs: config.returnPageWaitMs });
+  await app.register(orderRoutes, { orders, apiKey: config.orderApiKey, currency: config.currency });
+  await app.register(returnPage, {
+    orders,
+    waitMs: config.returnPageWaitMs,
+    merchantName: config.merchantName,
+    ...(config.shopUrl && { shopUrl: config.shopUrl }),
+  });
+  await app.register(pageAssets);
   if (config.demoShop) {
     await app.register(demoShop, {
       orders,
       namespace: orders.temporal.options.namespace,
+      merchantName: config.merchantName,
+      currency: config.currency,
       ...(config.temporalUiUrl && { temporalUiUrl: config.temporalUiUrl }),
     });
   }

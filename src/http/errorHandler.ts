@@ -27,7 +27,20 @@ function errorHandler(app: FastifyInstance): void {
     return reply.code(500).send({ error: 'internal_error', message: 'unexpected error; see the service log' });
   });
 
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${request.url.split('?')[0]}` }));
+  // A path that exists with other methods is a 405 naming them (Allow), not a 404.
+  const routes: { pattern: RegExp; method: string }[] = [];
+  app.addHook('onRoute', (route) => {
+    const pattern = new RegExp(`^${route.url.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/:[^/]+/g, '[^/]+').replace(/\*/g, '.*')}$`);
+    for (const method of [route.method].flat()) routes.push({ pattern, method });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = [...new Set(routes.filter((r) => r.pattern.test(path)).map((r) => r.method))];
+    if (allowed.length > 0) {
+      return reply.code(405).header('Allow', allowed.join(', ')).send({ error: 'method_not_allowed', message: `${request.method} is not allowed on ${path}; use ${allowed.join(' or ')}` });
+    }
+    return reply.code(404).send({ error: 'not_found', message: `no route for ${request.method} ${path}` });
+  });
 }
 
 export default fp(errorHandler, { name: 'error-handler' });

@@ -1,71 +1,171 @@
-import type { FastifyInstance } from 'fastify';
-import type { OrderClient } from '../orders/orderClient';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import { OrderCommandError } from '../orders/errors';
-import { OrderId, type OrderView } from '../workflows/messages';
-import { CONFIRMED_STATUSES, isIn } from '../workflows/statusGroups';
-import { esc, money, page } from './html';
+import type { OrderClient } from '../orders/orderClient';
+import type { OrderGlance } from '../orders/orderReads';
+import type { OrderStatus, OrderView } from '../workflows/messages';
+import { OrderId } from '../workflows/messages';
+import { CONFIRMED_STATUSES, FINAL_STATUSES, isIn } from '../workflows/statusGroups';
+import { esc, money, page, type Refresh } from './html';
+import { ReturnVisits } from './returnVisits';
+import { documentOnly } from './zodCompilers';
 
 export interface ReturnPageOptions {
   orders: OrderClient;
+  /** How long the first visit waits for the order's look at the payment. */
   waitMs: number;
+  merchantName: string;
+  /** Where "Back to the shop" goes when the order has no page of its own (returnUrl). */
+  shopUrl?: string;
+  /** At most one wake-up per order in this interval (default 30 s). */
+  wakeIntervalMs?: number;
 }
 
+/** While the payment is pending the page looks again by itself, reading only (no wake-up, no billed Action). */
+const AUTO_REFRESH_SECONDS = 4;
 
-function render(view: OrderView): { html: string; title: string } {
-  const amount = money(view.amount.value, view.amount.currency);
-  const back = view.shopReturnUrl ? `<p><a class="button" id="continue" href="${esc(view.shopReturnUrl)}">Continue to the shop</a></p>` : '';
-  const lines = view.orderLines.map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(money(l.totalAmount, view.amount.currency))}</td></tr>`).join('');
-  if (isIn(CONFIRMED_STATUSES, view.status)) {
-    const title = 'Order confirmed';
-    return {
-      title,
-      html: `<h1 id="result" data-status="${esc(view.status)}">${title}</h1>
-        <p>Thank you! Your payment of <strong id="amount">${esc(amount)}</strong> is reserved with Vipps MobilePay; you are charged when the order ships.</p>
-        <p class="muted">Order <span id="order-id">${esc(view.orderId)}</span></p>
-        <table><tr><th>Item</th><th>Total</th></tr>${lines}</table>${back}`,
-    };
-  }
-  if (view.status === 'PENDING_PAYMENT') {
-    const title = 'Waiting for Vipps MobilePay';
-    return {
-      title,
-      html: `<h1 id="result" data-status="PENDING_PAYMENT">${title}</h1>
-        <p class="notice">We have not received the confirmation yet. This page refreshes by itself.</p>
-        <p class="muted">Order <span id="order-id">${esc(view.orderId)}</span></p>`,
-    };
-  }
-  const title = view.status === 'CANCELLED' ? 'Order cancelled' : 'Payment not completed';
+/** What the page shows, from the full view or, without asking the order, from its description. */
+interface Shown {
+  orderId: string;
+  status: OrderStatus | 'UNKNOWN';
+  total?: { value: number; currency: string };
+  lines: { name: string; totalAmount: number }[];
+  shopReturnUrl?: string;
+  paymentState?: string;
+  captured?: number;
+}
+
+function fromView(view: OrderView): Shown {
   return {
-    title,
-    html: `<h1 id="result" data-status="${esc(view.status)}">${title}</h1>
-      <p>${esc(view.failureReason ?? 'The payment was not completed.')}. You have not been charged.</p>
-      <p class="muted">Order <span id="order-id">${esc(view.orderId)}</span></p>${back}`,
+    orderId: view.orderId,
+    status: view.status,
+    total: view.amount,
+    lines: view.orderLines,
+    ...(view.shopReturnUrl && { shopReturnUrl: view.shopReturnUrl }),
+    ...(view.payment.state && { paymentState: view.payment.state }),
+    captured: view.payment.aggregate.captured,
   };
 }
 
+function fromGlance(glance: OrderGlance): Shown {
+  const memo = glance.memo;
+  return {
+    orderId: glance.orderId,
+    status: glance.status,
+    ...(memo && { total: memo.amount }),
+    lines: memo?.lines ?? [],
+    ...(memo?.shopReturnUrl && { shopReturnUrl: memo.shopReturnUrl }),
+  };
+}
+
+/** Why the payment did not go through, said to the customer. */
+function notPaidReason(paymentState: string | undefined): string {
+  switch (paymentState) {
+    case 'ABORTED':
+      return 'You stopped the payment in Vipps MobilePay.';
+    case 'EXPIRED':
+      return 'The payment was not approved in time.';
+    case 'TERMINATED':
+      return 'The payment was cancelled before it was approved.';
+    default:
+      return 'We could not start the payment with Vipps MobilePay.';
+  }
+}
+
+function render(shown: Shown, opts: ReturnPageOptions): { title: string; html: string; refresh?: Refresh } {
+  const total = shown.total ? money(shown.total.value, shown.total.currency) : '';
+  const lines = shown.lines.map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(money(l.totalAmount, shown.total?.currency ?? ''))}</td></tr>`).join('');
+  const summary = `<table><tr><th>Item</th><th>Price</th></tr>${lines}<tr><td><strong>Total</strong></td><td class="total" id="amount">${esc(total)}</td></tr></table>
+    <p class="muted">Order <span id="order-id">${esc(shown.orderId)}</span></p>`;
+  const backUrl = shown.shopReturnUrl ?? opts.shopUrl;
+  const back = backUrl ? `<p><a class="button" id="continue" href="${esc(backUrl)}">Back to ${esc(opts.merchantName)}</a></p>` : '<p class="muted">You can close this page.</p>';
+  const heading = (title: string) => `<h1 id="result" data-status="${esc(shown.status)}">${esc(title)}</h1>`;
+
+  if (shown.status === 'COMPLETED') {
+    const title = 'Thank you! Your order is on its way';
+    const charged = shown.captured !== undefined ? money(shown.captured, shown.total?.currency ?? '') : total;
+    return { title, html: `${heading(title)}<p>Your order has been sent and ${esc(charged)} was charged through Vipps MobilePay.</p>${summary}${back}` };
+  }
+  if (isIn(CONFIRMED_STATUSES, shown.status)) {
+    const title = 'Thank you! Your order is confirmed';
+    return { title, html: `${heading(title)}<p>${esc(total)} is reserved in Vipps MobilePay. You are charged only when your order is sent.</p>${summary}${back}` };
+  }
+  if (shown.status === 'PENDING_PAYMENT') {
+    const title = 'Waiting for your payment';
+    return {
+      title,
+      html: `${heading(title)}<p class="notice">Approve the payment in Vipps MobilePay. This page updates by itself when it is done.</p>${summary}`,
+      refresh: { seconds: AUTO_REFRESH_SECONDS, url: `/orders/${encodeURIComponent(shown.orderId)}/return?auto=1` },
+    };
+  }
+  if (shown.status === 'CANCELLED') {
+    const title = 'Your order was cancelled';
+    return { title, html: `${heading(title)}<p>The reserved amount has been released in Vipps MobilePay. You have not been charged.</p>${summary}${back}` };
+  }
+  if (shown.status === 'PAYMENT_FAILED') {
+    const title = 'The payment was not completed';
+    return { title, html: `${heading(title)}<p>${esc(notPaidReason(shown.paymentState))} You have not been charged.</p>${summary}${back}` };
+  }
+  const title = 'We are looking at your order';
+  return { title, html: `${heading(title)}<p class="notice">We could not tell the state of your payment just now. This page updates by itself.</p>${summary}`, refresh: { seconds: 10 } };
+}
+
+const html = z.string().meta({ description: 'an HTML page' });
+
+const returnPageSchema = {
+  operationId: 'customerReturnPage',
+  summary: 'Where Vipps sends the customer back: the order confirmation',
+  description:
+    'Shows confirmed / waiting / cancelled and released / not completed, with the total and a way back to the shop. ' +
+    'The first visit while the payment is pending wakes the order once (at most once per order per 30 s) and waits for its look at the payment; ' +
+    'the page then refreshes itself with `auto=1`, which only reads. No API key: the customer’s browser calls it.',
+  tags: ['Customer'],
+  params: z.object({ orderId: OrderId }),
+  querystring: z.object({ auto: z.string().optional().meta({ description: '`1` is set by the page’s own refresh: read only, never wake the order; other values are a normal visit' }) }),
+  response: {
+    200: { description: 'the page', content: { 'text/html': { schema: html } } },
+    400: { description: 'the link is not valid', content: { 'text/html': { schema: html } } },
+    404: { description: 'no such order', content: { 'text/html': { schema: html } } },
+    503: { description: 'Temporal is not reachable; the page refreshes itself', content: { 'text/html': { schema: html } } },
+  },
+};
+
 /**
  * Where Vipps sends the customer back. The visit is only a hint: it wakes the order, which asks
- * Vipps (getPayment) itself; the page then shows what the order knows, waiting briefly for it.
+ * Vipps (getPayment) itself, and the page waits for that one look. It never polls the order: its
+ * own refreshes read the order's description (status and summary), which costs no Action, and a
+ * settled order is read from its result.
  */
-export default function returnPage(app: FastifyInstance, opts: ReturnPageOptions): void {
-  app.get('/orders/:orderId/return', async (request, reply) => {
-    const parsed = OrderId.safeParse((request.params as { orderId?: string }).orderId);
-    reply.type('text/html; charset=utf-8').header('Cache-Control', 'no-store');
-    if (!parsed.success) return reply.code(400).send(page('Unknown order', '<h1>Unknown order</h1><p>The link is not valid.</p>'));
+export default function returnPage(parent: FastifyInstance, opts: ReturnPageOptions): void {
+  const app = parent.withTypeProvider<ZodTypeProvider>();
+  const visits = new ReturnVisits(opts.wakeIntervalMs ?? 30_000);
+  const send = (reply: FastifyReply, status: number, title: string, body: string, refresh?: Refresh) =>
+    reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(page(title, body, refresh ? { refresh } : {}));
+  const unknown = (reply: FastifyReply, status: number, why: string) => send(reply, status, 'Unknown order', `<h1>Unknown order</h1><p>${why}</p>${opts.shopUrl ? `<p><a href="${esc(opts.shopUrl)}">Back to ${esc(opts.merchantName)}</a></p>` : ''}`);
+
+  // The HTML page answers a bad link itself (documentOnly): a JSON error is no use to a customer.
+  app.get('/orders/:orderId/return', { schema: returnPageSchema, validatorCompiler: documentOnly }, async (request, reply) => {
+    const parsed = OrderId.safeParse((request.params as { orderId?: unknown }).orderId);
+    if (!parsed.success) return unknown(reply, 400, 'The link is not valid.');
     const orderId = parsed.data;
+    const autoRefresh = (request.query as { auto?: unknown }).auto === '1';
     try {
-      // One wake-up at most, and only while the payment is pending: the order then looks at the
-      // payment once and answers with the view after that look.
-      const view = await opts.orders.customerReturned(orderId, opts.waitMs);
-      if (!view) return reply.code(404).send(page('Unknown order', '<h1>Unknown order</h1><p>We could not find this order.</p>'));
-      const { html, title } = render(view);
-      return reply.send(page(title, html, view.status === 'PENDING_PAYMENT' ? { refreshSeconds: 3 } : {}));
+      const glance = await opts.orders.glance(orderId);
+      if (!glance) return unknown(reply, 404, 'We could not find this order.');
+      let shown: Shown;
+      if (!glance.running) shown = fromView(await opts.orders.getOrder(orderId));
+      else if (isIn(FINAL_STATUSES, glance.status) || (glance.status === 'PENDING_PAYMENT' && !autoRefresh && visits.mayWake(orderId))) {
+        // Settled but not yet closed: customerReturned waits (free) for the result, which says why.
+        const view = await opts.orders.customerReturned(orderId, opts.waitMs);
+        shown = view ? fromView(view) : fromGlance(glance);
+      } else shown = fromGlance(glance);
+      const { title, html: body, refresh } = render(shown, opts);
+      return send(reply, 200, title, body, refresh);
     } catch (err) {
-      if (err instanceof OrderCommandError && err.code === 'order_not_found') {
-        return reply.code(404).send(page('Unknown order', '<h1>Unknown order</h1><p>We could not find this order.</p>'));
-      }
+      if (err instanceof OrderCommandError && err.code === 'order_not_found') return unknown(reply, 404, 'We could not find this order.');
       if (err instanceof OrderCommandError && err.httpStatus === 503) {
-        return reply.code(503).send(page('Please wait', '<h1>Please wait</h1><p class="notice">We could not look up your order just now. This page refreshes by itself.</p>', { refreshSeconds: 5 }));
+        return send(reply, 503, 'Please wait', '<h1>Please wait</h1><p class="notice">We could not look up your order just now. This page updates by itself.</p>', { seconds: 5 });
       }
       throw err;
     }

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { formatIssues, PaymentWebhookEvent, signingTarget, verifyWebhook } from '@vipps-orders/vipps';
 import type { OrderClient } from '../orders/orderClient';
 import { OrderCommandError } from '../orders/errors';
+import { webhookSchema } from './schemas/webhook';
+import { documentOnly } from './zodCompilers';
 
 export interface WebhookRouteOptions {
   orders: OrderClient;
@@ -25,7 +27,8 @@ export default function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOp
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_req, body, done) => done(null, body));
 
-  app.post(WEBHOOK_PATH, { bodyLimit: BODY_LIMIT }, async (request, reply) => {
+  // The schema documents the event; the handler parses it itself, after checking the signature on the raw bytes.
+  app.post(WEBHOOK_PATH, { bodyLimit: BODY_LIMIT, schema: webhookSchema, validatorCompiler: documentOnly }, async (request, reply) => {
     if (!opts.secret) {
       request.log.error('VIPPS_WEBHOOK_SECRET is not set: refusing webhooks until it is (Vipps will retry)');
       return reply.code(503).send({ error: 'not_configured', message: 'webhook secret not configured' });

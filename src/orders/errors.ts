@@ -34,3 +34,19 @@ export class OrderCommandError extends Error {
     this.httpStatus = HTTP_STATUS[code];
   }
 }
+
+/**
+ * The workflow refuses a malformed command with `field: reason` messages (joined by `; `); the
+ * caller gets them as `issues`, like a request the service itself refused.
+ */
+export function issuesFromMessage(message: string): { field: string; reason: string }[] {
+  return message.split('; ').map((part) => {
+    const at = part.indexOf(': ');
+    return at > 0 ? { field: part.slice(0, at), reason: part.slice(at + 2) } : { field: '(body)', reason: part };
+  });
+}
+
+/** A definite refusal from Vipps: a 4xx other than a timeout or a rate limit (those are retried, then unknown). */
+export function isRefusal(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}

@@ -17,5 +17,6 @@ export function createOrderClient(client: Client, env: Env = process.env, servic
     fingerprintSecret: piiKey,
     returnUrlFor: (orderId) => `${service.publicUrl}/orders/${encodeURIComponent(orderId)}/return`,
     commandTimeoutMs: service.orderStartTimeoutMs,
+    currency: service.currency,
   });
 }

@@ -38,13 +38,13 @@ import {
 } from '../workflows/messages';
 import { formatMoney } from '../workflows/money';
 import type { orderWorkflow } from '../workflows/orderWorkflow';
-import { PAST_AUTHORIZATION_STATUSES, isIn } from '../workflows/statusGroups';
+import { FINAL_STATUSES, PAST_AUTHORIZATION_STATUSES, isIn } from '../workflows/statusGroups';
 import type { refundWorkflow } from '../workflows/refundWorkflow';
 import { OrderAlerts, OrderAmountMinor, OrderStatus, VippsReference } from '../workflows/searchAttributes';
-import { OrderCommandError } from './errors';
+import { OrderCommandError, isRefusal, issuesFromMessage } from './errors';
 import { requestFingerprint } from './fingerprint';
 import { OrderReader, type OrderGlance, type OrderMemo } from './orderReads';
-import { PlaceOrderRequest } from './placeOrderRequest';
+import { placeOrderRequestFor, type OrderCurrency, type PlaceOrderRequest } from './placeOrderRequest';
 
 export interface OrderClientOptions {
   client: Client;
@@ -58,6 +58,8 @@ export interface OrderClientOptions {
   returnUrlFor: (orderId: string) => string;
   /** How long a command waits for the workflow's answer before the caller gets "still processing". */
   commandTimeoutMs: number;
+  /** The sales unit's currency (VIPPS_CURRENCY); orders in another are refused before they start. NOK when unset. */
+  currency?: OrderCurrency;
 }
 
 /** The result of a command: the order view, and whether the command finished within the wait. */
@@ -93,7 +95,7 @@ export class OrderClient {
 
   /** Creates the order (or joins the same one) and returns as soon as Vipps has given the redirect URL. */
   async placeOrder(raw: unknown): Promise<PlaceOrderResult> {
-    const req = parse(PlaceOrderRequest, raw);
+    const req = parse(placeOrderRequestFor(this.opts.currency ?? 'NOK'), raw);
     const fingerprint = requestFingerprint(this.opts.fingerprintSecret, req);
     const input: OrderWorkflowInput = {
       orderId: req.orderId,
@@ -275,6 +277,12 @@ export class OrderClient {
       await new Promise((r) => setTimeout(r, 150));
       glance = (await this.reads.glance(orderId)) ?? glance;
     }
+    if (isIn(FINAL_STATUSES, glance.status)) {
+      // Settled (paid and captured, cancelled, or not paid): the workflow closes within moments and
+      // its result says why; waiting for the result is free, unlike a Query.
+      const settled = await withTimeout(this.reads.settledView(orderId), waitMs).catch((): typeof TIMED_OUT => TIMED_OUT);
+      return settled === TIMED_OUT ? this.reads.summaryView(glance) : settled;
+    }
     if (glance.status !== 'PENDING_PAYMENT') return this.reads.summaryView(glance);
     try {
       const update = await this.handle(orderId).startUpdate(customerReturnedUpdate, { args: [], waitForStage: 'ACCEPTED' });
@@ -368,14 +376,17 @@ export class OrderClient {
         case FAILURE_TYPES.invalidState:
           return new OrderCommandError('order_conflict', failure.message, { order: await this.viewIfAvailable(orderId) });
         case FAILURE_TYPES.invalidCommand:
-          return new OrderCommandError('invalid_command', failure.message);
+          return new OrderCommandError('invalid_command', failure.message, { issues: issuesFromMessage(failure.message) });
         case FAILURE_TYPES.vippsRejected:
           return new OrderCommandError('vipps_rejected', failure.message, {
             vipps: failure.details?.[0] as OrderError,
             order: await this.viewIfAvailable(orderId),
           });
-        case FAILURE_TYPES.paymentCreateFailed:
-          return new OrderCommandError('payment_create_failed', failure.message, { vipps: failure.details?.[0] as OrderError });
+        case FAILURE_TYPES.paymentCreateFailed: {
+          // Refused by Vipps (a definite 4xx): the caller's to fix, like other refusals. 502 only when Vipps did not answer.
+          const vipps = failure.details?.[0] as OrderError | undefined;
+          return new OrderCommandError(isRefusal(vipps?.status) ? 'vipps_rejected' : 'payment_create_failed', failure.message, vipps ? { vipps } : {});
+        }
       }
     }
     if (err instanceof WorkflowNotFoundError) {

@@ -1,10 +1,18 @@
 /**
- * The request that places an order, parsed by the order client at the edge (never inside a
- * workflow: it needs the Vipps wire schemas for the order lines).
+ * The placing request, parsed by the order client at the edge (never inside a workflow: it needs
+ * the Vipps wire schemas for the order lines). `PlaceOrderRequest` is its shape and the rules across
+ * fields; `placeOrderRequestFor` adds what depends on the sales unit and what Vipps would refuse only after an order had started.
+ * Everything here is checked before a workflow starts, so a bad request is a 400 naming the field,
+ * nothing runs, and the order id stays free:
+ * - the currency is the sales unit's (VIPPS_CURRENCY), the amount at least Vipps' minimum for it;
+ * - `returnUrl` (the shop's page, linked from the customer's return page) is https, or plain http
+ *   to this machine only, and a strict URI; so is an order line's `productUrl`;
+ * - unknown fields are refused, at every level, instead of being dropped silently.
  */
 import { z } from 'zod';
-import { Amount, OrderLine } from '@vipps-orders/vipps/schemas';
+import { AbsoluteUri, Amount, isLoopbackHost, MAX_AMOUNT_MINOR, MIN_AMOUNT_MINOR, OrderLine, uriProblem } from '@vipps-orders/vipps/schemas';
 import { OrderId } from '../workflows/commandSchemas';
+import { formatMoney } from '../workflows/money';
 
 /** Wallet payments and receipts exist in these currencies only (SEK/USD/GBP are card passthrough). */
 export const ORDER_CURRENCIES = ['NOK', 'DKK', 'EUR'] as const;
@@ -37,3 +45,59 @@ export const PlaceOrderRequest = z
     }
   });
 export type PlaceOrderRequest = z.infer<typeof PlaceOrderRequest>;
+
+export type OrderCurrency = (typeof ORDER_CURRENCIES)[number];
+export const OrderCurrency = z.enum(ORDER_CURRENCIES);
+
+const RETURN_URL_MAX = 2000;
+
+/** Why the shop's return URL is refused, or undefined. The customer's browser is sent there. */
+export function shopReturnUrlProblem(value: string): string | undefined {
+  if (value.length > RETURN_URL_MAX) return `must be at most ${RETURN_URL_MAX} characters`;
+  const problem = uriProblem(value);
+  if (problem) return problem;
+  const url = new URL(value);
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && isLoopbackHost(url.hostname)) return undefined;
+  return url.protocol === 'http:' ? 'must use https:// (plain http:// only for localhost)' : `must be an https:// URL, not ${url.protocol}`;
+}
+
+export const ShopReturnUrl = z
+  .string()
+  .superRefine((value, ctx) => {
+    const problem = shopReturnUrlProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
+  .meta({ format: 'uri', description: 'The shop’s page for this order: https (plain http only for localhost), at most 2000 characters' });
+
+const StrictOrderLine = OrderLine.safeExtend({ productUrl: AbsoluteUri.nullish() }).strict();
+
+/** The placing request for a sales unit that takes `currency`. */
+export function placeOrderRequestFor(currency: OrderCurrency) {
+  const shape = PlaceOrderRequest.shape;
+  const minimum = MIN_AMOUNT_MINOR[currency];
+  return z
+    .strictObject({
+      orderId: shape.orderId,
+      amount: z.strictObject({
+        currency: z.literal(currency, { error: `must be ${currency}, the currency of this sales unit (VIPPS_CURRENCY)` }),
+        value: z
+          .int()
+          .min(minimum, `must be at least ${minimum} (${formatMoney({ value: minimum, currency })}, the Vipps minimum)`)
+          .max(MAX_AMOUNT_MINOR),
+      }),
+      description: shape.description,
+      customer: z.strictObject(shape.customer.unwrap().shape).optional(),
+      orderLines: z.array(StrictOrderLine).min(1).max(200),
+      returnUrl: ShopReturnUrl.optional(),
+    })
+    .pipe(checkedAcrossFields);
+}
+
+/**
+ * The rules across fields (line totals, duplicate line ids) run after the fields themselves.
+ * Typed as taking any currency: zod's `pipe` wants the target's input no wider than what the first
+ * stage outputs, and ours is narrower (one currency), which is fine at run time.
+ */
+const checkedAcrossFields = PlaceOrderRequest as z.ZodType<PlaceOrderRequest, PlaceOrderRequest & { amount: { currency: OrderCurrency } }>;
+export type PlaceOrderRequestFor = ReturnType<typeof placeOrderRequestFor>;

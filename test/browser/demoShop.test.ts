@@ -45,39 +45,56 @@ async function shot(name: string): Promise<void> {
 }
 
 test('a customer pays in the demo shop, the merchant ships and refunds, the operator finds the order in the Temporal UI', async () => {
-  // 1. The shop.
+  // 1. The shop, under the one merchant name the emulator's landing page shows too.
   await page.goto(`${stack.serviceUrl}/`);
+  expect(await page.textContent('h1')).toContain('The Knitting Shop');
+  expect((await fetch(`${stack.serviceUrl}/favicon.ico`)).headers.get('content-type')).toContain('image/svg+xml');
   await page.fill('#qty-knitted-scarf', '0');
   await shot('01-shop');
   await Promise.all([page.waitForURL(/\/landing\?token=/), page.click('#pay-with-vipps')]);
 
   // 2. The Vipps MobilePay landing page (the emulator's stand-in for the phone).
-  expect(await page.textContent('#merchant')).toContain('Demo Shop');
+  expect(await page.textContent('#merchant')).toBe('The Knitting Shop');
   expect(await page.textContent('#amount')).toMatch(/348/);
   await shot('02-landing');
   await Promise.all([page.waitForURL(/\/orders\/[^/]+\/return$/), page.click('#approve')]);
 
-  // 3. Back in the shop: the return page shows what the order confirmed with Vipps.
+  // 3. Back in the shop: the return page shows what the order confirmed with Vipps, in the customer's words.
   await page.waitForSelector('#result');
-  expect(await page.textContent('#result')).toBe('Order confirmed');
+  expect(await page.textContent('#result')).toBe('Thank you! Your order is confirmed');
+  expect(await page.textContent('#amount')).toBe('NOK 348.00');
+  expect(await page.getAttribute('#continue', 'href')).toBe(`${stack.serviceUrl}/`);
   const orderId = (await page.textContent('#order-id'))!.trim();
   await shot('03-confirmation');
 
-  // 4. The merchant page: ship, then refund part of it.
+  // 4. The merchant's list (from Temporal's search index), then the order as a merchant reads it.
   await page.goto(`${stack.serviceUrl}/merchant`);
   const row = page.locator(`tr[data-order-id="${orderId}"]`);
-  await expect(row.locator('[data-testid="status"]').textContent()).resolves.toBe('AWAITING_SHIPMENT');
-  await shot('04-merchant');
-  await Promise.all([page.waitForURL(/\/merchant\?msg=/), row.locator('[data-action="ship"]').click()]);
-  expect(await page.textContent('#message')).toContain('shipped, now COMPLETED');
-  await expect(page.locator(`tr[data-order-id="${orderId}"] [data-testid="status"]`).textContent()).resolves.toBe('COMPLETED');
-  await shot('05-shipped');
-  await page.locator(`tr[data-order-id="${orderId}"] input[name="amount"]`).fill('49.00');
-  await Promise.all([page.waitForURL(/\/merchant\?msg=/), page.locator(`tr[data-order-id="${orderId}"] [data-action="refund"]`).click()]);
-  expect(await page.textContent('#message')).toContain('refunded NOK 49.00');
-  await shot('06-refunded');
+  await expect(row.locator('[data-testid="status"]').getAttribute('data-status')).resolves.toBe('AWAITING_SHIPMENT');
+  await shot('04-merchant-list');
+  await Promise.all([page.waitForURL(/\/merchant\/orders\//), row.locator(`a[href="/merchant/orders/${orderId}"]`).click()]);
+  expect(await page.textContent('#payment')).toBe('NOK 348.00 reserved');
+  const body = (await page.textContent('main'))!;
+  expect(body).not.toContain('token=');
+  expect(body).not.toContain('"aggregate"');
+  await shot('05-merchant-order');
+  await Promise.all([page.waitForURL(/\/merchant\/orders\/.*\?msg=/), page.click('[data-action="ship"]')]);
+  expect(await page.textContent('#message')).toContain('Shipped: NOK 348.00 captured so far. Completed.');
+  expect(await page.getAttribute('[data-testid="status"]', 'data-status')).toBe('COMPLETED');
+  expect(await page.textContent('#payment')).toBe('captured in full (NOK 348.00)');
+  await shot('06-shipped');
+  await page.fill('input[name="amount"]', '49.00');
+  await Promise.all([page.waitForURL(/\/merchant\/orders\/.*\?msg=/), page.click('[data-action="refund"]')]);
+  expect(await page.textContent('#message')).toContain('Refunded NOK 49.00');
+  expect(await page.textContent('#refunded')).toBe('NOK 49.00');
+  await shot('07-refunded');
 
-  // 5. The money, as Vipps (the emulator) saw it: one capture of the whole order, one refund.
+  // 5. The customer's link still works after settlement: the return page reads the order's result.
+  await page.goto(`${stack.serviceUrl}/orders/${orderId}/return`);
+  expect(await page.textContent('#result')).toBe('Thank you! Your order is on its way');
+  await shot('08-return-after-shipping');
+
+  // 6. The money, as Vipps (the emulator) saw it: one capture of the whole order, one refund.
   const ledger = (await (await fetch(`${stack.emulatorUrl}/_emulator/ledger?reference=${orderId}`)).json()) as { entries: { kind: string; reference: string; amount: { value: number } }[] };
   expect(ledger.entries.filter((e) => e.reference === orderId).map((e) => [e.kind, e.amount.value])).toEqual([
     ['authorize', 34_800],
@@ -85,9 +102,30 @@ test('a customer pays in the demo shop, the merchant ships and refunds, the oper
     ['refund', 4_900],
   ]);
 
-  // 6. The operator finds the order in the Temporal UI by its search attribute.
+  // 7. The operator finds the order in the Temporal UI by its search attribute.
   const query = encodeURIComponent(`VippsReference="${orderId}"`);
   await page.goto(`${stack.temporalUiUrl}/namespaces/${stack.namespace}/workflows?query=${query}`);
   await page.getByText(`order-${orderId}`).first().waitFor({ timeout: 30_000 });
-  await shot('07-temporal-ui');
+  await shot('09-temporal-ui');
+});
+
+test('a customer who rejects the payment reads that in plain words, with a way back to the shop', async () => {
+  await page.goto(`${stack.serviceUrl}/`);
+  await Promise.all([page.waitForURL(/\/landing\?token=/), page.click('#pay-with-vipps')]);
+  await Promise.all([page.waitForURL(/\/orders\/[^/]+\/return$/), page.click('#reject')]);
+  await page.waitForSelector('#result');
+  expect(await page.textContent('#result')).toBe('The payment was not completed');
+  expect(await page.textContent('main')).toContain('You stopped the payment in Vipps MobilePay. You have not been charged.');
+  expect(await page.textContent('#continue')).toBe('Back to The Knitting Shop');
+  await shot('10-return-rejected');
+});
+
+test('the API reference page works offline', async () => {
+  const requests: string[] = [];
+  page.on('request', (r) => requests.push(r.url()));
+  await page.goto(`${stack.serviceUrl}/docs`);
+  await page.getByText('Vipps MobilePay orders').first().waitFor({ timeout: 30_000 });
+  await page.getByText('/orders/{orderId}/shipments').first().waitFor();
+  await shot('11-api-reference');
+  expect(requests.filter((u) => !u.startsWith(stack.serviceUrl) && !u.startsWith('data:'))).toEqual([]);
 });

@@ -111,7 +111,7 @@ test('happy path: pay on the landing page, see the confirmation, ship, capture o
   expect(returnUrl).toBe(`${stack.serviceUrl}/orders/${orderId}/return`);
 
   const page = await (await fetch(returnUrl)).text();
-  expect(page).toContain('Order confirmed');
+  expect(page).toContain('Your order is confirmed');
   const authorized = await statusIs(orderId, 'AWAITING_SHIPMENT');
   expect(authorized.payment.captureDeadlineSource).toBe('vipps');
   await eventually(async () => expect((await api('GET', `/orders/${orderId}`)).json.receipt.status).toBe('ATTACHED'));
@@ -205,7 +205,7 @@ test('a customer who rejects on the landing page ends with "payment not complete
     redirect: 'manual',
   });
   const page = await (await fetch(rejected.headers.get('location')!)).text();
-  expect(page).toContain('Payment not completed');
+  expect(page).toContain('The payment was not completed');
   await statusIs(orderId, 'PAYMENT_FAILED');
   expect(await ledger(orderId)).toEqual([]);
 });

@@ -9,6 +9,7 @@ import type { ServiceConfig } from '../../src/config';
 import { buildService } from '../../src/http/app';
 import { eventually } from '../support/eventually';
 import { FakeVipps } from '../support/fakeVipps';
+import { OpenApiContract } from '../support/openApiContract';
 import { orderClient, startWorkflowHarness, type WorkflowHarness } from '../support/orderHarness';
 import { newOrderId, sampleOrder } from '../support/orders';
 
@@ -20,6 +21,7 @@ const fake = new FakeVipps();
 let h: WorkflowHarness;
 let app: FastifyInstance;
 let base: string;
+let contract: OpenApiContract;
 
 function serviceConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
   return {
@@ -34,6 +36,8 @@ function serviceConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
     returnPageWaitMs: 1_500,
     orderStartTimeoutMs: 10_000,
     demoShop: false,
+    currency: 'NOK',
+    merchantName: 'Test Shop',
     logLevel: 'silent',
     ...overrides,
   };
@@ -43,7 +47,16 @@ beforeAll(async () => {
   h = await startWorkflowHarness(fake.activities);
   app = await buildService({ config: serviceConfig(), orders: orderClient(h.temporal.env.client, h.taskQueue) });
   base = await app.listen({ port: 0, host: '127.0.0.1' });
+  contract = await OpenApiContract.load(base);
 }, 120_000);
+
+/** Every response these tests see must be one the OpenAPI document describes. */
+async function checked(path: string, init: RequestInit = {}): Promise<{ status: number; text: string; headers: Headers }> {
+  const res = await fetch(`${base}${path}`, init);
+  const text = await res.text();
+  contract.check({ method: init.method ?? 'GET', path, status: res.status, contentType: res.headers.get('content-type'), body: text });
+  return { status: res.status, text, headers: res.headers };
+}
 
 afterAll(async () => {
   await app?.close();
@@ -51,12 +64,12 @@ afterAll(async () => {
 });
 
 async function api(method: string, path: string, body?: unknown, key: string | null = API_KEY): Promise<{ status: number; json: Record<string, unknown> }> {
-  const res = await fetch(`${base}${path}`, {
+  const res = await checked(path, {
     method,
     headers: { ...(key !== null && { authorization: `Bearer ${key}` }), ...(body !== undefined && { 'content-type': 'application/json' }) },
     ...(body !== undefined && { body: typeof body === 'string' ? body : JSON.stringify(body) }),
   });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  return { status: res.status, json: JSON.parse(res.text) as Record<string, unknown> };
 }
 
 async function workflowExists(orderId: string): Promise<boolean> {
@@ -84,12 +97,12 @@ function webhookBody(reference: string, name = 'AUTHORIZED', extra: object = {})
 async function deliver(body: string, opts: { secret?: string; date?: Date; tamper?: boolean } = {}): Promise<{ status: number; json: Record<string, unknown> }> {
   const target = signingTarget('https://shop.example.com/webhooks/vipps');
   const headers = signWebhook({ secret: opts.secret ?? SECRET, ...target, body }, opts.date ?? new Date());
-  const res = await fetch(`${base}/webhooks/vipps`, {
+  const res = await checked('/webhooks/vipps', {
     method: 'POST',
     headers: { ...headers, 'content-type': 'application/json' },
     body: opts.tamper ? body.replace('54800', '54801') : body,
   });
-  return { status: res.status, json: (await res.json()) as Record<string, unknown> };
+  return { status: res.status, json: JSON.parse(res.text) as Record<string, unknown> };
 }
 
 describe('order API', () => {
@@ -159,6 +172,73 @@ describe('order API', () => {
     expect(res.status).toBe(404);
     expect(res.json.error).toBe('order_not_found');
     expect((await api('POST', `/orders/${newOrderId()}/shipments`, { shipmentId: 'x' })).status).toBe(404);
+  });
+});
+
+function errorOf(text: string): unknown {
+  return (JSON.parse(text) as { error?: unknown }).error;
+}
+
+describe('bad input is refused before anything starts', () => {
+  const cases: [string, (o: Record<string, unknown>) => Record<string, unknown>, string][] = [
+    ['a currency this sales unit does not take', (o) => ({ ...o, amount: { value: 54_800, currency: 'EUR' } }), 'amount.currency'],
+    ['an amount below the Vipps minimum', (o) => ({ ...o, amount: { value: 0, currency: 'NOK' } }), 'amount.value'],
+    ['a javascript: returnUrl', (o) => ({ ...o, returnUrl: 'javascript:alert(1)' }), 'returnUrl'],
+    ['a plain http returnUrl to another host', (o) => ({ ...o, returnUrl: 'http://shop.example.com/orders/1' }), 'returnUrl'],
+    ['a returnUrl that is not a URI', (o) => ({ ...o, returnUrl: 'https://shop.example.com/a b' }), 'returnUrl'],
+    ['an unknown field', (o) => ({ ...o, coupon: 'FREE' }), 'coupon'],
+    ['an unknown field in an order line', (o) => ({ ...o, orderLines: (o.orderLines as object[]).map((l, i) => (i === 0 ? { ...l, colour: 'red' } : l)) }), 'orderLines.0.colour'],
+  ];
+  test.each(cases)('%s: a 400 naming the field, no workflow, and the order id is still free', async (_name, change, field) => {
+    const orderId = newOrderId();
+    const res = await api('POST', '/orders', change({ ...sampleOrder(orderId) }));
+    expect(res.status).toBe(400);
+    expect(res.json.error).toBe('invalid_command');
+    expect((res.json.issues as { field: string }[]).map((i) => i.field)).toContain(field);
+    expect(await workflowExists(orderId)).toBe(false);
+    expect((await api('POST', '/orders', sampleOrder(orderId))).status).toBe(201);
+  });
+
+  test('http to this machine is a valid returnUrl (a shop in development)', async () => {
+    expect((await api('POST', '/orders', { ...sampleOrder(), returnUrl: 'http://localhost:8080/orders/1' })).status).toBe(201);
+  });
+
+  test('a command the order refuses as malformed names the field too', async () => {
+    const orderId = newOrderId();
+    await api('POST', '/orders', sampleOrder(orderId));
+    fake.approve(orderId);
+    expect((await deliver(webhookBody(orderId))).status).toBe(200);
+    await eventually(async () => expect((await api('GET', `/orders/${orderId}`)).json.status).toBe('AWAITING_SHIPMENT'));
+    const res = await api('POST', `/orders/${orderId}/shipments`, { shipmentId: 's1', orderLineIds: ['nope'] });
+    expect(res.status).toBe(400);
+    expect(res.json.issues).toEqual([{ field: 'orderLineIds', reason: 'unknown order line "nope"' }]);
+  });
+
+  test('Fastify’s own errors answer in the API’s shape', async () => {
+    const badEscape = await checked('/orders/abc%zzdefgh', { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect([badEscape.status, errorOf(badEscape.text)]).toEqual([400, 'invalid_request']);
+    const longId = await api('GET', `/orders/${'a'.repeat(300)}`);
+    expect([longId.status, longId.json.error, (longId.json.issues as { field: string }[])[0]?.field]).toEqual([400, 'invalid_command', 'orderId']);
+    const tooLong = await checked(`/orders/${'a'.repeat(3000)}`, { headers: { authorization: `Bearer ${API_KEY}` } });
+    expect([tooLong.status, errorOf(tooLong.text)]).toEqual([414, 'invalid_request']);
+    const notJson = await checked('/orders', { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'text/plain' }, body: 'hi' });
+    expect([notJson.status, errorOf(notJson.text)]).toEqual([415, 'invalid_request']);
+    for (const r of [badEscape, tooLong, notJson]) expect(r.text).not.toContain('FST_');
+  });
+});
+
+describe('a new order Vipps refuses', () => {
+  test('is a 422 with the Vipps error, and the order id can be placed again with corrected content', async () => {
+    const orderId = newOrderId();
+    fake.script(orderId).createFailure = { status: 400, errorCode: 7010 };
+    const refused = await api('POST', '/orders', { ...sampleOrder(orderId), customer: { phoneNumber: '4799999999' } });
+    expect(refused.status).toBe(422);
+    expect(refused.json.error).toBe('vipps_rejected');
+    expect(refused.json.vipps).toEqual(expect.objectContaining({ status: 400, errorCode: 7010 }));
+    delete fake.script(orderId).createFailure;
+    const placed = await api('POST', '/orders', sampleOrder(orderId));
+    expect(placed.status).toBe(201);
+    expect(placed.json.orderId).toBe(orderId);
   });
 });
 
@@ -239,11 +319,12 @@ describe('return page', () => {
     const orderId = newOrderId();
     await api('POST', '/orders', { ...sampleOrder(orderId), returnUrl: 'https://shop.example.com/thanks?o=1' });
     fake.approve(orderId);
-    const res = await fetch(`${base}/orders/${orderId}/return`);
-    const html = await res.text();
+    const res = await checked(`/orders/${orderId}/return`);
+    const html = res.text;
     expect(res.status).toBe(200);
     expect(html).toContain('data-status="AWAITING_SHIPMENT"');
-    expect(html).toContain('Order confirmed');
+    expect(html).toContain('Thank you! Your order is confirmed');
+    expect(html).toContain('NOK 548.00');
     expect(html).toContain('href="https://shop.example.com/thanks?o=1"');
     expect(fake.count(orderId, 'getPayment')).toBe(1);
   });
@@ -252,26 +333,34 @@ describe('return page', () => {
     const rejected = newOrderId();
     await api('POST', '/orders', sampleOrder(rejected));
     fake.finish(rejected, 'ABORTED');
-    const html = await (await fetch(`${base}/orders/${rejected}/return`)).text();
-    expect(html).toContain('Payment not completed');
-    expect(html).toContain('the customer rejected the payment');
+    const html = (await checked(`/orders/${rejected}/return`)).text;
+    expect(html).toContain('The payment was not completed');
+    expect(html).toContain('You stopped the payment in Vipps MobilePay. You have not been charged.');
 
     const pending = newOrderId();
     await api('POST', '/orders', sampleOrder(pending));
-    const waiting = await (await fetch(`${base}/orders/${pending}/return`)).text();
+    const waiting = (await checked(`/orders/${pending}/return`)).text;
     expect(waiting).toContain('data-status="PENDING_PAYMENT"');
-    expect(waiting).toContain('http-equiv="refresh"');
+    expect(waiting).toContain(`http-equiv="refresh" content="4; url=/orders/${pending}/return?auto=1"`);
+  });
+
+  test('wakes a pending order at most once; its own refreshes only read', async () => {
+    const orderId = newOrderId();
+    await api('POST', '/orders', sampleOrder(orderId));
+    for (let i = 0; i < 3; i++) expect((await checked(`/orders/${orderId}/return`)).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await checked(`/orders/${orderId}/return?auto=1`)).status).toBe(200);
+    expect(fake.count(orderId, 'getPayment')).toBe(1);
   });
 
   test('an unknown order gets a 404 page, and markup in data is escaped', async () => {
-    expect((await fetch(`${base}/orders/${newOrderId()}/return`)).status).toBe(404);
-    expect((await fetch(`${base}/orders/bad%3Cid/return`)).status).toBe(400);
+    expect((await checked(`/orders/${newOrderId()}/return`)).status).toBe(404);
+    expect((await checked(`/orders/bad%3Cid/return`)).status).toBe(400);
     const orderId = newOrderId();
     const order = sampleOrder(orderId);
     order.orderLines[0]!.name = '<script>alert(1)</script>';
     await api('POST', '/orders', order);
     fake.approve(orderId);
-    const html = await (await fetch(`${base}/orders/${orderId}/return`)).text();
+    const html = (await checked(`/orders/${orderId}/return`)).text;
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert');
   });

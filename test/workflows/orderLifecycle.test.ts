@@ -89,7 +89,7 @@ describe('authorization', () => {
     const orderId = newOrderId();
     fake.script(orderId).createFailure = { status: 400, errorCode: 5040 };
     const err = await rejection(orders.placeOrder(sampleOrder(orderId)));
-    expect(err.code).toBe('payment_create_failed');
+    expect(err.code).toBe('vipps_rejected'); // a definite refusal; payment_create_failed (502) is for no answer
     expect(err.extra.vipps).toEqual(expect.objectContaining({ status: 400, errorCode: 5040, step: 'createPayment' }));
     await expect(finalView(kit, orderId)).rejects.toThrow(WorkflowFailedError);
 

@@ -5,6 +5,7 @@ import { type EmulatorContext } from './context';
 import { FaultInjector } from './faults';
 import { registerContentParsers } from './http/contentParsers';
 import { registerErrorHandling } from './http/errorHandler';
+import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH } from './http/frameworkErrors';
 import { type EmulatorOptions, systemClock } from './options';
 import { PaymentService } from './payments/paymentService';
 import { DEFAULT_STATE_SAVE_DELAY_MS, StateAutosave } from './persistence/autosave';
@@ -66,6 +67,9 @@ export function buildEmulator(config: EmulatorConfig, options: EmulatorOptions =
         req: (req: { method: string; url: string }) => ({ method: req.method, url: redactUrl(req.url) }),
       },
     },
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   });
   app.decorateRequest('vippsMsn', '');
 

@@ -1,27 +1,19 @@
-import { isIP } from 'node:net';
+import { isLoopbackHost, uriProblem } from '@vipps-orders/vipps/schemas';
 
 /**
  * URL rules shared by `returnUrl`, `receiptUrl` and webhook registrations. The real APIs insist on
  * https (or a custom app scheme for return URLs). A local stand-in must also talk to shops and
  * receivers running on the developer's machine or in a compose network, so plain http is allowed
  * to loopback hosts and to the hosts listed in EMULATOR_WEBHOOK_HTTP_HOSTS. That exception is a
- * deliberate deviation, documented in docs/emulator.md.
+ * deliberate deviation, documented in docs/emulator.md. Every URL must first be an absolute URI by
+ * the shared strict rule (`uriProblem`), so nothing the specs call `format: uri` is echoed otherwise.
  */
 
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1';
-  return false;
-}
-
-function parse(url: string): URL | undefined {
-  try {
-    return new URL(url);
-  } catch {
-    return undefined;
-  }
+/** The parsed URL, or the reason it is not a strict absolute URI. */
+function parse(url: string): URL | string {
+  const problem = uriProblem(url);
+  if (problem) return problem;
+  return new URL(url);
 }
 
 function httpAllowed(u: URL, httpHosts: readonly string[]): boolean {
@@ -34,7 +26,8 @@ const REFUSED_SCHEMES = new Set(['javascript:', 'data:', 'file:', 'ftp:', 'blob:
 /** Reason the URL is not an acceptable return/receipt URL, or undefined when it is. */
 export function returnUrlProblem(url: string, httpHosts: readonly string[]): string | undefined {
   const u = parse(url);
-  if (!u || !/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return 'must be an absolute URL such as https://shop.example/return';
+  if (typeof u === 'string') return u;
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) return 'must be an absolute URL such as https://shop.example/return';
   if (u.protocol === 'https:') return u.hostname ? undefined : 'must name a host';
   if (u.protocol === 'http:') {
     return httpAllowed(u, httpHosts)
@@ -48,7 +41,8 @@ export function returnUrlProblem(url: string, httpHosts: readonly string[]): str
 /** Reason the URL cannot receive webhooks, or undefined when it can. */
 export function webhookUrlProblem(url: string, httpHosts: readonly string[]): string | undefined {
   const u = parse(url);
-  if (!u || !u.hostname) return 'must be an absolute URI';
+  if (typeof u === 'string') return u;
+  if (!u.hostname) return 'must be an absolute URI';
   if (u.protocol === 'https:') return undefined;
   if (u.protocol === 'http:') {
     return httpAllowed(u, httpHosts)

@@ -162,7 +162,7 @@ describe('PUT /_emulator/faults validation', () => {
     [{ failNext: [{ operation: 'shipOrder' }] }, 'failNext.0.operation'],
     [{ failNext: [{ operation: 'capturePayment', errorCode: 1234 }] }, 'failNext.0.errorCode'],
     [{ webhooks: { dropRate: -1 } }, 'webhooks.dropRate'],
-    [{ latencyMS: 10 }, '(body)'],
+    [{ latencyMS: 10 }, 'latencyMS'],
   ])('refuses %o with 400 naming %s', async (body, field) => {
     const res = await control(emu, 'PUT', '/faults', body);
     expect(res.status).toBe(400);

@@ -44,10 +44,11 @@ describe('GET /landing', () => {
     expect(res.text).toMatch(/<form method="post" action="\/landing\/approve">/);
   });
 
-  it('loads no external assets', async () => {
+  it('loads no external assets (its one link, the favicon, is a data: URL)', async () => {
     const { path } = await newPayment();
     const html = (await httpRequest(emu.url, 'GET', path)).text;
-    expect(html).not.toMatch(/<(script|link|img)\b/i);
+    expect(html).not.toMatch(/<(script|img)\b/i);
+    expect(html.match(/<link\b[^>]*>/gi) ?? []).toEqual([expect.stringMatching(/^<link rel="icon" type="image\/svg\+xml" href="data:/)]);
     expect(html).not.toMatch(/https?:\/\//);
   });
 

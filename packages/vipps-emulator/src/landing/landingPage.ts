@@ -51,6 +51,9 @@ const STYLE = `
   a { color: #5a2bd7; }
 `;
 
+/** A plain Vipps-orange tile, inline: the page loads nothing from elsewhere. */
+const FAVICON = `data:image/svg+xml,${encodeURIComponent('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#ff5b24"/><path d="M9 11l7 12 7-12" fill="none" stroke="#fff" stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round"/></svg>')}`;
+
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="en">
@@ -58,6 +61,7 @@ function page(title: string, body: string): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
+<link rel="icon" type="image/svg+xml" href="${FAVICON}">
 <style>${STYLE}</style>
 </head>
 <body>

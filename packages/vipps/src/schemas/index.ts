@@ -4,3 +4,4 @@ export * from './epayment';
 export * from './webhooks';
 export * from './accessToken';
 export * from './zodIssues';
+export * from './uri';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { Currency } from './common';
+import { AbsoluteUri } from './uri';
 
 /** Receipt (order lines + bottom line), shared by ePayment `receipt` and Order Management v2. */
 
@@ -80,7 +81,7 @@ export const CATEGORIES = ['GENERAL', 'RECEIPT', 'ORDER_CONFIRMATION', 'DELIVERY
 /** Order Management `Order` (the category of an order, v2 PUT). */
 export const OrderCategory = z.object({
   category: z.enum(CATEGORIES),
-  orderDetailsUrl: z.url(),
+  orderDetailsUrl: AbsoluteUri,
   imageId: z
     .string()
     .min(1)

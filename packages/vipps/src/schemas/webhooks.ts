@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { type PaymentEventName } from './epayment';
+import { AbsoluteUri } from './uri';
 
 /** Webhooks API v1 bodies. */
 
@@ -20,7 +21,7 @@ export function webhookEventTypeFor(name: PaymentEventName): PaymentWebhookEvent
 }
 
 export const RegisterWebhookRequest = z.object({
-  url: z.url(),
+  url: AbsoluteUri,
   events: z.array(z.string().min(1)).min(1),
 });
 export type RegisterWebhookRequest = z.infer<typeof RegisterWebhookRequest>;

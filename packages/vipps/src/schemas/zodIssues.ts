@@ -15,10 +15,13 @@ export interface IssueFormat {
 
 /** Turns zod issues into `field: reason` pairs; the field is the dotted path. */
 export function describeIssues(error: z.ZodError, root = '(body)'): ExtraDetail[] {
-  return error.issues.map((issue) => ({
-    name: issue.path.length > 0 ? issue.path.map(String).join('.') : root,
-    reason: issue.message,
-  }));
+  const name = (path: readonly PropertyKey[]) => (path.length > 0 ? path.map(String).join('.') : root);
+  return error.issues.flatMap((issue) =>
+    // A strict object's unknown keys: one entry per key, named by the key itself.
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({ name: name([...issue.path, key]), reason: 'is not a known field' }))
+      : [{ name: name(issue.path), reason: issue.message }],
+  );
 }
 
 /** `field: reason` for every issue, joined into one message. */

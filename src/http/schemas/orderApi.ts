@@ -1,0 +1,149 @@
+/**
+ * The order API's route schemas: what each route takes and answers. The request schemas are the
+ * ones the order client parses with (src/workflows/commandSchemas.ts, src/orders/placeOrderRequest.ts),
+ * so the document, the validation and the workflow's own checks cannot disagree.
+ */
+import { z } from 'zod';
+import { CancelRequest, OrderId, RefundRequest, ShipRequest } from '../../workflows/commandSchemas';
+import { placeOrderRequestFor, type OrderCurrency } from '../../orders/placeOrderRequest';
+import { errorBody, type ApiErrorCode } from './errors';
+import { OrderView } from './orderView';
+
+/** Marks a route whose body may be left out (@fastify/swagger marks every body required); see openApi.ts. */
+export const OPTIONAL_BODY = 'x-body-optional';
+
+export const OrderIdParams = z.object({ orderId: OrderId.meta({ description: 'the order id, which is also the Vipps reference', example: 'shop-10001' }) });
+
+export const PlacedOrder = z
+  .object({
+    orderId: z.string(),
+    workflowId: z.string(),
+    redirectUrl: z.string().meta({ description: 'send the customer here (the Vipps MobilePay landing page)' }),
+  })
+  .meta({ id: 'PlacedOrder' });
+
+/** The example in the document; a valid order the reference page's "Try it out" can send. */
+export function placeOrderExample(currency: OrderCurrency) {
+  const line = (id: string, name: string, total: number, extra: object = {}) => ({
+    id,
+    name,
+    totalAmount: total,
+    totalAmountExcludingTax: total - total / 5,
+    totalTaxAmount: total / 5,
+    taxRate: 2500,
+    ...extra,
+  });
+  return {
+    orderId: 'shop-10001',
+    amount: { value: 54_800, currency },
+    description: 'Socks and a scarf',
+    returnUrl: 'https://shop.example.com/orders/10001',
+    orderLines: [line('socks', 'Wool socks', 30_000), line('scarf', 'Scarf', 20_000), line('shipping', 'Shipping', 4_800, { isShipping: true })],
+  };
+}
+
+/** A JSON response with a description (kept out of the schema, so shared schemas stay `$ref`s). */
+export function json(schema: z.ZodType, description: string) {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** Error responses, by status, each with the codes it can carry. */
+export function errorResponses<S extends number>(byStatus: Record<S, readonly [ApiErrorCode, ...ApiErrorCode[]]>): Record<S, ReturnType<typeof json>> {
+  const entries = Object.entries<readonly [ApiErrorCode, ...ApiErrorCode[]]>(byStatus).map(([status, codes]) => [status, json(errorBody(...codes), `error: ${codes.join(' or ')}`)]);
+  return Object.fromEntries(entries) as Record<S, ReturnType<typeof json>>;
+}
+
+/** Every route with an order id in its path can also answer these. */
+const PATH_ERRORS = { 400: ['invalid_command', 'invalid_request'], 404: ['order_not_found', 'not_found'], 414: ['invalid_request'] } as const;
+const COMMON = { 401: ['unauthorized'], 500: ['internal_error'], 503: ['temporal_unavailable', 'still_processing'] } as const;
+const BODY_ERRORS = { 413: ['invalid_request'], 415: ['invalid_request'] } as const;
+
+const security = [{ orderApiKey: [] }];
+const tags = ['Orders'];
+
+const ViewWhileRunning = json(OrderView, 'the order view while the command is still running (repeat the request to see it finish)');
+
+export function orderApiSchemas(currency: OrderCurrency) {
+  return {
+    placeOrder: {
+      operationId: 'placeOrder',
+      summary: 'Place an order: creates the Vipps payment and returns the redirect URL',
+      description:
+        'Checked before anything starts: a bad request is a 400 naming each field, and the order id stays free. ' +
+        `The currency must be ${currency} (VIPPS_CURRENCY), the amount at least Vipps' minimum, returnUrl https (http only for localhost). ` +
+        'The same request again returns the same order; other content for a used id is a 409. ' +
+        'If Vipps refuses the payment (422) or does not answer (502), the order id is free again: place it again with corrected content.',
+      tags,
+      security,
+      body: placeOrderRequestFor(currency).meta({ examples: [placeOrderExample(currency)] }),
+      response: {
+        201: json(PlacedOrder, 'the payment is created; send the customer to redirectUrl'),
+        ...errorResponses({ 400: ['invalid_command', 'invalid_request'] as const, 409: ['order_conflict'], 422: ['vipps_rejected'], 502: ['payment_create_failed'], ...COMMON, ...BODY_ERRORS }),
+      },
+    },
+    getOrder: {
+      operationId: 'getOrder',
+      summary: 'The order view',
+      tags,
+      security,
+      params: OrderIdParams,
+      response: { 200: json(OrderView, 'the order view'), ...errorResponses({ ...PATH_ERRORS, ...COMMON }) },
+    },
+    ship: {
+      operationId: 'shipOrder',
+      summary: 'Report a shipment: captures its lines (all lines left when orderLineIds is absent)',
+      description: 'The shipment id makes the call idempotent: repeating it returns the same shipment.',
+      tags,
+      security,
+      params: OrderIdParams,
+      body: ShipRequest,
+      response: {
+        200: json(OrderView, 'the order view with the shipment captured'),
+        202: ViewWhileRunning,
+        ...errorResponses({ ...PATH_ERRORS, 409: ['order_conflict'], 422: ['vipps_rejected'], ...COMMON, ...BODY_ERRORS }),
+      },
+    },
+    cancel: {
+      operationId: 'cancelOrder',
+      summary: 'Cancel the order: releases what is not shipped',
+      description: 'An optional Idempotency-Key header makes a repeated cancel the same command.',
+      tags,
+      security,
+      params: OrderIdParams,
+      headers: z.object({ 'idempotency-key': z.string().regex(/^[\x21-\x7e]{1,200}$/, 'must be 1 to 200 visible ASCII characters').optional() }),
+      body: CancelRequest.optional(),
+      [OPTIONAL_BODY]: true,
+      response: {
+        200: json(OrderView, 'the order view after the cancel'),
+        202: ViewWhileRunning,
+        ...errorResponses({ ...PATH_ERRORS, 409: ['order_conflict'], 422: ['vipps_rejected'], ...COMMON, ...BODY_ERRORS }),
+      },
+    },
+    refund: {
+      operationId: 'refundOrder',
+      summary: 'Refund part or all of what was captured',
+      description: 'The refund id makes the call idempotent. After the order is settled a refund runs as a workflow of its own.',
+      tags,
+      security,
+      params: OrderIdParams,
+      body: RefundRequest,
+      response: {
+        200: json(OrderView, 'the order view with the refund'),
+        202: ViewWhileRunning,
+        ...errorResponses({ ...PATH_ERRORS, 409: ['order_conflict'], 422: ['vipps_rejected'], ...COMMON, ...BODY_ERRORS }),
+      },
+    },
+    retryCapture: {
+      operationId: 'retryCapture',
+      summary: 'Operator: try refused captures again and resolve unknown outcomes now',
+      tags,
+      security,
+      params: OrderIdParams,
+      response: {
+        200: json(OrderView, 'the order view'),
+        202: ViewWhileRunning,
+        ...errorResponses({ ...PATH_ERRORS, 409: ['order_conflict'], 422: ['vipps_rejected'], ...COMMON, ...BODY_ERRORS }),
+      },
+    },
+  };
+}
