@@ -37,6 +37,8 @@ export function workerSpec(opts: { index: number; temporalAddress: string; names
       TEMPORAL_NAMESPACE: opts.namespace,
       VIPPS_BASE_URL: opts.vippsBaseUrl,
       WORKFLOW_BUNDLE_PATH: opts.bundlePath,
+      // Several workers on one machine would share the default metrics port.
+      WORKER_METRICS_PORT: 'off',
     },
     logFile: path.join(opts.logDir, `${name}.log`),
   };

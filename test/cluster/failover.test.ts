@@ -130,7 +130,8 @@ test(`${ORDERS} orders survive kill -9 of a history node and a worker, with ever
   const histories = await Promise.all(records.map(async (r) => ({ workflowId: r.workflowId, history: await c.client.workflow.getHandle(r.workflowId).fetchHistory() })));
   const replayErrors: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: path.join(c.dataDir, 'workflow-bundle.js') } }, histories)) {
+  // Histories hold encrypted payloads: the replay decrypts them as the workers do.
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: path.join(c.dataDir, 'workflow-bundle.js') }, dataConverter: c.client.options.dataConverter }, histories)) {
     replayed++;
     if (result.error) replayErrors.push(`${result.workflowId}: ${result.error.message}`);
   }
