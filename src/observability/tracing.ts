@@ -12,7 +12,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { Resource, detectResourcesSync, envDetectorSync } from '@opentelemetry/resources';
-import { BatchSpanProcessor, ConsoleSpanExporter, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { BatchSpanProcessor, ConsoleSpanExporter, NoopSpanProcessor, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { FastifyOtelInstrumentation } from '@fastify/otel';
 import { OpenTelemetryPlugin } from '@temporalio/interceptors-opentelemetry';
@@ -91,10 +91,16 @@ export function setupTracing({ env = process.env, serviceName = 'vipps-temporal-
       fastifyOtel,
     ],
   });
-  const spanProcessorForWorkflows = processors.length === 1 ? processors[0]! : new FanOutSpanProcessor(processors);
+  // The instrumentation patches a module when it is next required; these are loaded long before
+  // this runs (Fastify, axios), so require them once more now.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('http');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('https');
+  const shared = processors.length === 1 ? processors[0]! : new FanOutSpanProcessor(processors);
   current = {
     enabled: true,
-    temporalPlugin: new OpenTelemetryPlugin({ resource, spanProcessor: spanProcessorForWorkflows }),
+    temporalPlugin: new OpenTelemetryPlugin({ resource, spanProcessor: new WorkflowSpanScrubber(shared) }),
     fastifyPlugin: fastifyOtel.plugin(),
     shutdown: () => provider.shutdown(),
   };
@@ -124,7 +130,36 @@ function processorFor(name: TraceExporterName): SpanProcessor {
   return new BatchSpanProcessor(name === 'console' ? new ConsoleSpanExporter() : new OTLPTraceExporter());
 }
 
-/** Workflow spans reach the plugin's one processor; with two exporters both get them. */
+/**
+ * The SDK copies the whole WorkflowInfo onto every workflow span: its memo (the order summary with
+ * the description), search attributes, last result and more. Only these attributes, the SDK
+ * interceptors' own (`temporal…`, `run_id`) and namespaced ones (`http.…`) leave the worker.
+ */
+const SAFE_WORKFLOW_ATTRIBUTES = new Set(['workflowId', 'runId', 'workflowType', 'taskQueue', 'namespace', 'attempt', 'historyLength', 'firstExecutionRunId', 'originalExecutionRunId', 'continuedFromExecutionRunId', 'currentBuildId', 'run_id']);
+
+function safeWorkflowAttribute(key: string): boolean {
+  return SAFE_WORKFLOW_ATTRIBUTES.has(key) || /^temporal[A-Z]/.test(key) || key.includes('.');
+}
+
+class WorkflowSpanScrubber implements SpanProcessor {
+  constructor(private readonly inner: SpanProcessor) {}
+  onStart(...args: Parameters<SpanProcessor['onStart']>): void {
+    this.inner.onStart(...args);
+  }
+  onEnd(span: ReadableSpan): void {
+    // Workflow spans arrive as plain objects (rebuilt from the workflow sandbox), so a copy keeps them whole.
+    const attributes = Object.fromEntries(Object.entries(span.attributes).filter(([key]) => safeWorkflowAttribute(key)));
+    this.inner.onEnd({ ...span, attributes });
+  }
+  forceFlush(): Promise<void> {
+    return this.inner.forceFlush();
+  }
+  shutdown(): Promise<void> {
+    return this.inner.shutdown();
+  }
+}
+
+/** With two exporters, workflow spans go to both. */
 class FanOutSpanProcessor implements SpanProcessor {
   constructor(private readonly processors: SpanProcessor[]) {}
   onStart(...args: Parameters<SpanProcessor['onStart']>): void {
