@@ -73,6 +73,8 @@ export interface LocalStack {
   /** The codec server: `<codecServerUrl>/encode|decode` with `Authorization: Bearer <codecToken>`. */
   codecServerUrl: string;
   codecToken: string;
+  /** The webhook registration's secret (tests check it never reaches a log). */
+  webhookSecret?: string;
   /** The endpoint the Temporal UI uses (it holds the UI key instead of the token). */
   codecUiEndpoint: string;
   /** Prometheus endpoints: the service's (prom-client) and the in-process worker's (the SDK runtime's). */
@@ -258,6 +260,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       codecServerUrl: `${codecBase}/codec`,
       codecToken: codecConfig.token,
       codecUiEndpoint,
+      ...(config.webhookSecret && { webhookSecret: config.webhookSecret }),
       ...(telemetry.metricsUrl && { serviceMetricsUrl: telemetry.metricsUrl }),
       ...(runtime.metricsUrl && { workerMetricsUrl: runtime.metricsUrl }),
       stop: stopAll,

@@ -7,7 +7,7 @@
  * includes its workflow interceptors) is the same whether tracing is on or off; with it off there
  * is no tracer provider and no exporter, and nothing leaves the process.
  */
-import { trace } from '@opentelemetry/api';
+import { context, propagation, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
@@ -83,7 +83,7 @@ export function setupTracing({ env = process.env, serviceName = 'vipps-temporal-
   // The W3C trace context propagator (or OTEL_PROPAGATORS) and the async-hooks context manager.
   provider.register();
   const fastifyOtel = new FastifyOtelInstrumentation({ registerOnInitialization: false, ignorePaths: ({ url }) => NOT_TRACED.test(url) });
-  registerInstrumentations({
+  const unregister = registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
       // Incoming requests to the service and outgoing ones, which is how axios calls Vipps.
@@ -102,7 +102,15 @@ export function setupTracing({ env = process.env, serviceName = 'vipps-temporal-
     enabled: true,
     temporalPlugin: new OpenTelemetryPlugin({ resource, spanProcessor: new WorkflowSpanScrubber(shared) }),
     fastifyPlugin: fastifyOtel.plugin(),
-    shutdown: () => provider.shutdown(),
+    async shutdown() {
+      await provider.shutdown();
+      // Leaves the process as it found it (tests set tracing up and down in one process).
+      unregister();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+      current = undefined;
+    },
   };
   return current;
 }

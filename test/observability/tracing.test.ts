@@ -22,12 +22,13 @@ jest.setTimeout(120_000);
 const exporter = new InMemorySpanExporter();
 let tracing: Tracing;
 let stack: LocalStack;
+let unpatchHttp: (() => void) | undefined;
 
 beforeAll(async () => {
   quietTemporalLogs();
   // Before the stack exists, as the service's and worker's entry points do.
   tracing = setupTracing({ env: {}, serviceName: 'trace-test', spanProcessor: new SimpleSpanProcessor(exporter) });
-  patchHttpUnderJest();
+  unpatchHttp = patchHttpUnderJest();
   stack = await startLocalStack({
     env: { PATH: process.env.PATH, HOME: process.env.HOME },
     ephemeralPorts: true,
@@ -38,6 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
   await tracing?.shutdown();
+  unpatchHttp?.();
 });
 
 /**
@@ -45,12 +47,16 @@ afterAll(async () => {
  * Jest's module loading (Jest hands modules their own \`module\`). Outside Jest the hook does this;
  * here the same patch is applied by hand, once, unless the hook got there first.
  */
-function patchHttpUnderJest(): void {
+function patchHttpUnderJest(): () => void {
   const modules: Record<string, object> = { http, https };
+  const patched: (() => void)[] = [];
   for (const definition of new HttpInstrumentation().getModuleDefinitions()) {
     const exports = modules[definition.name] as { request?: unknown } | undefined;
-    if (exports && !isWrapped(exports.request)) definition.patch?.(exports);
+    if (!exports || isWrapped(exports.request)) continue;
+    definition.patch?.(exports);
+    patched.push(() => definition.unpatch?.(exports));
   }
+  return () => patched.forEach((undo) => undo());
 }
 
 const id = (s: ReadableSpan) => s.spanContext().spanId;

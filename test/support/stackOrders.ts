@@ -20,7 +20,8 @@ export async function placeAndApprove(stack: LocalStack, order: PlaceOrderReques
   if (placed.status !== 201) throw new Error(`POST /orders answered ${placed.status}: ${JSON.stringify(placed.json)}`);
   const token = new URL(placed.json.redirectUrl).searchParams.get('token');
   if (!token) throw new Error(`no landing token in ${placed.json.redirectUrl}`);
-  const vipps = new VippsClient(loadVippsConfig({ VIPPS_BASE_URL: stack.emulatorUrl }));
+  // With the stack's own credentials (a test may have set its own).
+  const vipps = new VippsClient(loadVippsConfig({ ...stack.workerEnv, VIPPS_BASE_URL: stack.emulatorUrl }));
   await vipps.forceApprove(order.orderId, { token });
   await eventually(async () => expect((await stackApi(stack, 'GET', `/orders/${order.orderId}`)).json.status).toBe('AWAITING_SHIPMENT'), 20_000, 200);
   return { placed: placed.json, token };
