@@ -17,6 +17,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { currentTracing } from '../src/observability/tracing';
 import { errorMessage } from './process';
 
 const ROOT = path.join(__dirname, '..');
@@ -70,7 +71,8 @@ async function buildRuntimePackage(packageDir: string, outDir: string): Promise<
 }
 
 async function buildWorkflowBundle(outDir: string): Promise<number> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows') });
+  // With the OpenTelemetry workflow interceptors: whether spans are exported is decided at run time (OTEL_*).
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../src/workflows'), plugins: [currentTracing().temporalPlugin] });
   await writeFile(path.join(outDir, 'workflow-bundle.js'), code);
   return code.length;
 }

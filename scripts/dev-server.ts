@@ -24,6 +24,8 @@ export interface DevServerOptions {
   namespace?: string;
   logLevel?: 'debug' | 'info' | 'warn' | 'error';
   searchAttributes?: readonly SearchAttributeSpec[];
+  /** The UI decodes payloads through this codec server endpoint (`--ui-codec-endpoint`). */
+  uiCodecEndpoint?: string;
   /** Copy the server's own log to our stdout/stderr (default) or keep it quiet. */
   output?: 'inherit' | 'ignore';
   readyTimeoutMs?: number;
@@ -47,7 +49,8 @@ export interface DevServer {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-type ResolvedOptions = Required<Omit<DevServerOptions, 'binary' | 'dbFile' | 'stopSignal' | 'metricsPort'>> & Pick<DevServerOptions, 'dbFile' | 'metricsPort'>;
+type ResolvedOptions = Required<Omit<DevServerOptions, 'binary' | 'dbFile' | 'stopSignal' | 'metricsPort' | 'uiCodecEndpoint'>> &
+  Pick<DevServerOptions, 'dbFile' | 'metricsPort' | 'uiCodecEndpoint'>;
 
 export function resolveDevServerOptions(options: DevServerOptions = {}): ResolvedOptions {
   const port = options.port ?? 7233;
@@ -58,6 +61,7 @@ export function resolveDevServerOptions(options: DevServerOptions = {}): Resolve
     headless: options.headless ?? false,
     dbFile: options.dbFile === undefined ? undefined : path.resolve(options.dbFile),
     metricsPort: options.metricsPort,
+    uiCodecEndpoint: options.uiCodecEndpoint,
     namespace: options.namespace ?? 'default',
     logLevel: options.logLevel ?? 'warn',
     searchAttributes: options.searchAttributes ?? ORDER_SEARCH_ATTRIBUTES,
@@ -72,6 +76,7 @@ export function devServerArgs(o: ResolvedOptions): string[] {
     '--ip', o.ip,
     '--port', String(o.port),
     ...(o.headless ? ['--headless'] : ['--ui-port', String(o.uiPort)]),
+    ...(!o.headless && o.uiCodecEndpoint ? ['--ui-codec-endpoint', o.uiCodecEndpoint] : []),
     '--namespace', o.namespace,
     '--log-level', o.logLevel,
     // No phoning home to version-info.temporal.io: there is no internet, and it only adds log noise.

@@ -7,19 +7,30 @@
  * with the usual TEMPORAL_* variables) skips the dev server; VIPPS_BASE_URL (apitest.vipps.no)
  * skips the emulator, and then VIPPS_WEBHOOK_SECRET must come from `npm run webhooks:register`.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import type { DataConverter } from '@temporalio/common';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import { loadEmulatorConfig, startEmulator, type RunningEmulator } from '@vipps-orders/vipps-emulator';
 import { VippsClient } from '@vipps-orders/vipps';
+import { buildCodecServer, uiCodecEndpoint } from '../src/codecServer';
 import { loadServiceConfig, loadVippsConfig, type ServiceConfig } from '../src/config';
 import { buildService, webhookUrl } from '../src/http/app';
+import { createLogger, type AppLogger } from '../src/observability/logger';
+import { loadMetricsConfig, type MetricsConfig } from '../src/observability/metricsConfig';
+import { ServiceMetrics } from '../src/observability/serviceMetrics';
+import { startServiceTelemetry } from '../src/observability/serviceTelemetry';
+import { setupTracing } from '../src/observability/tracing';
+import { installWorkerRuntime } from '../src/observability/workerRuntime';
+import { loadCodecServerConfig } from '../src/security/codecServerConfig';
 import { createOrderClient } from '../src/orders/factory';
 import type { OrderClient } from '../src/orders/orderClient';
 import { registerWebhook } from '../src/registerWebhook';
 import { temporalSettings } from '../src/temporal/connection';
+import { orderDataConverter, payloadCodecFromEnv, temporalClientOptions } from '../src/temporal/dataConverter';
 import { createWorker } from '../src/worker';
 import type { OrderPolicy } from '../src/workflows/messages';
 import { claimDataDir, dataDir } from './data-dir';
@@ -42,6 +53,8 @@ export interface LocalStackOptions {
   /** Our own dev server serves its Prometheus metrics here (benchmarks read its `action` counter). */
   temporalMetricsPort?: number;
   log?: (line: string) => void;
+  /** The service's logger (tests capture its lines); pino on stdout at LOG_LEVEL by default. */
+  serviceLogger?: AppLogger;
 }
 
 export interface LocalStack {
@@ -55,8 +68,20 @@ export interface LocalStack {
   client: Client;
   /** Restarts the worker (e.g. to show an order survives it). */
   restartWorker(): Promise<void>;
-  /** The environment a worker process needs to join this stack (Temporal, Vipps, task queue). */
+  /** The environment a worker process needs to join this stack (Temporal, Vipps, task queue, keys). */
   workerEnv: Env;
+  /** Decrypts what this stack's clients and workers write (e.g. to replay histories read from the server). */
+  dataConverter: DataConverter;
+  /** The codec server: `<codecServerUrl>/encode|decode` with `Authorization: Bearer <codecToken>`. */
+  codecServerUrl: string;
+  codecToken: string;
+  /** The webhook registration's secret (tests check it never reaches a log). */
+  webhookSecret?: string;
+  /** The endpoint the Temporal UI uses (it holds the UI key instead of the token). */
+  codecUiEndpoint: string;
+  /** Prometheus endpoints: the service's (prom-client) and the in-process worker's (the SDK runtime's). */
+  serviceMetricsUrl?: string;
+  workerMetricsUrl?: string;
   stop(): Promise<void>;
 }
 
@@ -88,17 +113,13 @@ async function choosePort(env: Env, name: string, fallback: number, ephemeral: b
   return port;
 }
 
-let runtimeInstalled = false;
-
-function quietRuntime(): void {
-  if (runtimeInstalled) return;
-  runtimeInstalled = true;
-  try {
-    // The stack handles signals itself and stops the worker in order; the SDK must not race it.
-    Runtime.install({ logger: new DefaultLogger('WARN'), shutdownSignals: [] });
-  } catch {
-    // installed already (e.g. by a test)
-  }
+/** Metrics ports as configured, free ones for ephemeral stacks, or off. */
+async function chooseMetricsPorts(base: Env, ephemeral: boolean): Promise<MetricsConfig> {
+  const config = loadMetricsConfig(base);
+  const pick = async (name: string, configured: number | undefined) => (configured === undefined ? undefined : await choosePort(base, name, configured, ephemeral));
+  const servicePort = await pick('SERVICE_METRICS_PORT', config.servicePort);
+  const workerPort = await pick('WORKER_METRICS_PORT', config.workerPort);
+  return { host: config.host, visibilityRefreshMs: config.visibilityRefreshMs, ...(servicePort && { servicePort }), ...(workerPort && { workerPort }) };
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
@@ -112,14 +133,39 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    quietRuntime();
     const stateDir = options.persistent ? dataDir(base) : undefined;
     if (stateDir) {
       const release = await claimDataDir(stateDir);
       cleanups.push(release);
       log(`State: ${stateDir}`);
     }
-    // 1. Temporal: an existing deployment, or our own dev server.
+    // 0. Telemetry first: tracing (off unless OTEL_* ask for it) must be set up before clients exist,
+    // and the SDK runtime (worker logs, worker metrics) before any worker.
+    setupTracing({ env: base, serviceName: 'vipps-orders' });
+    const metricsConfig = await chooseMetricsPorts(base, ephemeral);
+    // The stack handles signals itself and stops the worker in order; the SDK must not race it.
+    const runtime = installWorkerRuntime({ logger: createLogger({ level: base.LOG_LEVEL ?? 'warn', name: 'worker' }), metrics: metricsConfig, shutdownSignals: [] });
+
+    // 1. The codec server (the Temporal UI is configured with its endpoint), then Temporal: an
+    // existing deployment, or our own dev server.
+    const codec = payloadCodecFromEnv(base);
+    const dataConverter = orderDataConverter(base, codec);
+    const codecPort = await choosePort(base, 'CODEC_SERVER_PORT', 8234, ephemeral);
+    const temporalPort = base.TEMPORAL_ADDRESS ? undefined : await choosePort(base, 'TEMPORAL_DEV_PORT', 7233, ephemeral);
+    const uiPort = base.TEMPORAL_ADDRESS ? undefined : await choosePort(base, 'TEMPORAL_UI_PORT', ephemeral ? 0 : 8233, ephemeral);
+    const uiOrigins = uiPort ? [`http://127.0.0.1:${uiPort}`, `http://localhost:${uiPort}`] : [];
+    // A token of this run's own unless one is configured; npm start prints it for the CLI.
+    const codecConfig = loadCodecServerConfig(
+      { ...base, CODEC_SERVER_PORT: String(codecPort), ...(!base.CODEC_CORS_ORIGINS && uiOrigins.length > 0 && { CODEC_CORS_ORIGINS: uiOrigins.join(',') }) },
+      randomBytes(32).toString('base64url'),
+    );
+    const codecApp = await buildCodecServer({ codec, config: codecConfig, logger: options.serviceLogger ?? createLogger({ level: base.LOG_LEVEL ?? 'warn', name: 'codec-server' }) });
+    await codecApp.listen({ port: codecPort, host: codecConfig.host });
+    cleanups.push(() => codecApp.close());
+    const codecBase = `http://localhost:${codecPort}`;
+    const codecUiEndpoint = uiCodecEndpoint(codecBase, codecConfig);
+    log(`Codec server: ${codecBase}/codec`);
+
     let temporalAddress: string;
     let namespace: string;
     let temporalUiUrl = base.TEMPORAL_UI_URL;
@@ -128,12 +174,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ({ address: temporalAddress, namespace } = temporalSettings());
       log(`Temporal: using ${temporalAddress} (namespace ${namespace})`);
     } else {
-      const port = await choosePort(base, 'TEMPORAL_DEV_PORT', 7233, ephemeral);
-      const uiPort = await choosePort(base, 'TEMPORAL_UI_PORT', ephemeral ? 0 : 8233, ephemeral);
       log('Temporal: starting the dev server…');
       const server: DevServer = await startDevServer({
-        port,
+        port: temporalPort,
         uiPort,
+        uiCodecEndpoint: codecUiEndpoint,
         namespace: base.TEMPORAL_NAMESPACE || 'default',
         ...(stateDir && { dbFile: path.join(stateDir, 'temporal', 'dev.sqlite') }),
         ...(options.temporalMetricsPort !== undefined && { metricsPort: options.temporalMetricsPort }),
@@ -149,7 +194,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(() => nativeConnection.close());
     const connection = await Connection.connect(connectionOptions);
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace });
+    const client = new Client({ connection, namespace, ...temporalClientOptions(base), dataConverter });
 
     // 2. Vipps: the real test environment, or the emulator.
     const env: Env = { ...base };
@@ -200,9 +245,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     cleanups.push(() => stopWorker());
     const orders = createOrderClient(client, env, config, options.policy);
-    const app = await buildService({ config, orders });
+    const metrics = new ServiceMetrics();
+    const app = await buildService({ config, orders, metrics, ...(options.serviceLogger && { logger: options.serviceLogger }) });
     await app.listen({ port: servicePort, host: config.host });
     cleanups.push(() => app.close());
+    const telemetry = await startServiceTelemetry({ client, metrics, config: metricsConfig });
+    cleanups.push(() => telemetry.stop());
 
     return {
       serviceUrl: `http://localhost:${servicePort}`,
@@ -218,7 +266,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         worker = await createWorker({ env, temporal: { connection: nativeConnection, namespace }, quiet: true });
         running = worker.run();
       },
-      workerEnv: { ...env, TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace },
+      // A worker process of its own would clash with this process's worker metrics port.
+      workerEnv: { ...env, WORKER_METRICS_PORT: 'off', TEMPORAL_ADDRESS: temporalAddress, TEMPORAL_NAMESPACE: namespace },
+      dataConverter,
+      codecServerUrl: `${codecBase}/codec`,
+      codecToken: codecConfig.token,
+      codecUiEndpoint,
+      ...(config.webhookSecret && { webhookSecret: config.webhookSecret }),
+      ...(telemetry.metricsUrl && { serviceMetricsUrl: telemetry.metricsUrl }),
+      ...(runtime.metricsUrl && { workerMetricsUrl: runtime.metricsUrl }),
       stop: stopAll,
     };
   } catch (err) {

@@ -2,8 +2,10 @@
  * `npm start`: the whole local stack (Temporal dev server with UI, Vipps MobilePay emulator, worker,
  * HTTP service with the demo shop), webhook registered, until Ctrl-C. Nothing outlives it.
  */
+import path from 'node:path';
 import { DEV_ORDER_API_KEY } from '../src/config';
 import { startLocalStack, type LocalStack } from './local-stack';
+import { ensureTemporalCli } from './temporal-cli';
 
 async function main(): Promise<void> {
   const stop = new AbortController();
@@ -29,6 +31,8 @@ async function main(): Promise<void> {
   const s = await startLocalStack({ persistent: true, log: (line) => console.log(`  ${line}`) });
   running.stack = s;
   if (stop.signal.aborted) return;
+  // A token made up for this run is shown; a configured one stays in its variable.
+  const tokenNote = process.env.CODEC_SERVER_TOKEN ? '$CODEC_SERVER_TOKEN' : s.codecToken;
   const keyNote = s.apiKey === DEV_ORDER_API_KEY ? ' (development key; set ORDER_API_KEY to change it)' : '';
   console.log(`
 Vipps MobilePay orders: the local stack is up.
@@ -39,6 +43,11 @@ Vipps MobilePay orders: the local stack is up.
   Temporal UI      ${s.temporalUiUrl ?? '(not started here)'}
   Vipps emulator   ${s.emulatorUrl ?? '(using the real Vipps API)'}${s.emulatorUrl ? `   controls: ${s.emulatorUrl}/_emulator/payments` : ''}
   Temporal gRPC    ${s.temporalAddress} (namespace ${s.namespace})
+  Codec server     ${s.codecServerUrl}   (the UI decodes payloads through it)
+  Metrics          service ${s.serviceMetricsUrl ?? 'off'}   worker ${s.workerMetricsUrl ?? 'off'}
+
+Decrypted histories from the CLI:
+  ${path.relative(process.cwd(), await ensureTemporalCli()) || 'temporal'} workflow show -w order-<id> --codec-endpoint ${s.codecServerUrl} --codec-auth "Bearer ${tokenNote}"
 
 Try: open the demo shop, pay, approve on the landing page, then ship on the merchant page.
      Or run \`npm run demo\` in another terminal. Press Ctrl-C to stop.`);

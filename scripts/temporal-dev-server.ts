@@ -28,6 +28,8 @@ async function main(): Promise<number> {
       port: portFromEnv('TEMPORAL_DEV_PORT', 7233),
       uiPort: portFromEnv('TEMPORAL_UI_PORT', 8233),
       namespace: process.env.TEMPORAL_NAMESPACE || 'default',
+      // A codec server you run yourself (npm run codec-server): its UI endpoint (--print-ui-endpoint).
+      ...(process.env.TEMPORAL_UI_CODEC_ENDPOINT && { uiCodecEndpoint: process.env.TEMPORAL_UI_CODEC_ENDPOINT }),
       dbFile,
       stopSignal: stop.signal,
     });

@@ -258,4 +258,4 @@ export function redactConfig<T extends object>(config: T): Record<string, unknow
   );
 }
 
-export { parse as parseEnv, port as portSchema, positiveInt as positiveIntSchema, url as urlSchema };
+export { isVippsHost, parse as parseEnv, port as portSchema, positiveInt as positiveIntSchema, url as urlSchema };

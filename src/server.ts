@@ -4,24 +4,37 @@
  */
 import { ConfigError, loadServiceConfig } from './config';
 import { buildService, webhookUrl } from './http/app';
+import { createLogger } from './observability/logger';
+import { loadMetricsConfig } from './observability/metricsConfig';
+import { ServiceMetrics } from './observability/serviceMetrics';
+import { startServiceTelemetry } from './observability/serviceTelemetry';
+import { setupTracing } from './observability/tracing';
 import { createOrderClient } from './orders/factory';
 import { connectClient, temporalSettings } from './temporal/connection';
 
 async function main(): Promise<void> {
   const config = loadServiceConfig();
+  const metricsConfig = loadMetricsConfig();
+  // Before any client or server exists: the HTTP instrumentation must see them being made.
+  const tracing = setupTracing({ serviceName: 'vipps-orders-service' });
+  const logger = createLogger({ level: config.logLevel, name: 'service' });
   const client = await connectClient();
   const orders = createOrderClient(client, process.env, config);
-  const app = await buildService({ config, orders });
+  const metrics = new ServiceMetrics();
+  const app = await buildService({ config, orders, metrics, logger });
   await app.listen({ port: config.port, host: config.host });
+  const telemetry = await startServiceTelemetry({ client, metrics, config: metricsConfig });
   const { address, namespace } = temporalSettings();
-  app.log.info({ temporal: address, namespace, webhook: webhookUrl(config) }, 'service ready');
+  app.log.info({ temporal: address, namespace, webhook: webhookUrl(config), metrics: telemetry.metricsUrl ?? 'off', tracing: tracing.enabled }, 'service ready');
   if (config.usingDevApiKey) app.log.warn('ORDER_API_KEY is not set: using the development key "dev-order-api-key"');
   if (!config.webhookSecret) app.log.warn('VIPPS_WEBHOOK_SECRET is not set: webhooks are refused until it is (run npm run webhooks:register)');
 
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');
     await app.close();
+    await telemetry.stop();
     await client.connection.close();
+    await tracing.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop('SIGINT'));

@@ -2,28 +2,39 @@
  * `npm run worker`: runs order workflows and their activities. Scale by running more of these on
  * the same task queue. Temporal connection from the standard TEMPORAL_* environment.
  */
-import { Worker, type NativeConnection } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import { VippsClient } from '@vipps-orders/vipps';
 import { createActivities } from './activities';
 import { ConfigError, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, loadWorkerTuning, redactConfig } from './config';
+import { orderIdInActivityLogs } from './observability/activityLogContext';
+import { createLogger, type AppLogger } from './observability/logger';
+import { loadMetricsConfig } from './observability/metricsConfig';
+import { currentTracing, setupTracing } from './observability/tracing';
+import { observeVippsCalls } from './observability/vippsCalls';
+import { installWorkerRuntime } from './observability/workerRuntime';
 import { PiiSealer } from './security/piiSealing';
 import { connectWorker } from './temporal/connection';
+import { orderDataConverter } from './temporal/dataConverter';
 
 export interface WorkerSetup {
   env?: Record<string, string | undefined>;
   /** An existing connection (the local stack); otherwise one from the TEMPORAL_* environment. */
   temporal?: { connection: NativeConnection; namespace: string };
   quiet?: boolean;
+  /** Lines outside activities (start, Vipps calls made elsewhere); activities log through the SDK runtime. */
+  logger?: AppLogger;
 }
 
-export async function createWorker({ env = process.env, temporal, quiet = false }: WorkerSetup = {}): Promise<Worker> {
+export async function createWorker({ env = process.env, temporal, quiet = false, logger }: WorkerSetup = {}): Promise<Worker> {
+  const log = logger ?? createLogger({ level: quiet ? 'warn' : (env.LOG_LEVEL ?? 'info'), name: 'worker' });
   const vippsConfig = loadVippsConfig(env);
-  const vipps = new VippsClient(vippsConfig);
+  const vipps = new VippsClient(vippsConfig, { onRequest: observeVippsCalls(Runtime.instance().metricMeter, log) });
   const pii = new PiiSealer(loadPiiSealingKey(env, vippsConfig));
+  const dataConverter = orderDataConverter(env);
   const { connection, namespace } = temporal ?? (await connectWorker());
   const taskQueue = loadTaskQueue(env);
   const tuning = loadWorkerTuning(env);
-  if (!quiet) console.log(JSON.stringify({ msg: 'worker starting', taskQueue, namespace, tuning, vipps: redactConfig(vippsConfig) }));
+  log.info({ taskQueue, namespace, tuning, vipps: redactConfig(vippsConfig), tracing: currentTracing().enabled }, 'worker starting');
   const maxCachedWorkflows = tuning.maxCachedWorkflows;
   return Worker.create({
     connection,
@@ -36,15 +47,29 @@ export async function createWorker({ env = process.env, temporal, quiet = false 
     // A prebuilt bundle (npm run build) starts faster; otherwise the workflows are bundled at start.
     ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ vipps, pii }),
+    // Every payload encrypted, as the clients do; tracing (a no-op unless OTEL_* turn it on).
+    dataConverter,
+    plugins: [currentTracing().temporalPlugin],
+    interceptors: { activity: [orderIdInActivityLogs()] },
   });
 }
 
 if (require.main === module) {
-  createWorker()
+  const env = process.env;
+  let logger: AppLogger | undefined;
+  Promise.resolve()
+    .then(() => {
+      logger = createLogger({ level: env.LOG_LEVEL ?? 'info', name: 'worker' });
+      setupTracing({ env, serviceName: 'vipps-orders-worker' });
+      const { metricsUrl } = installWorkerRuntime({ logger, metrics: loadMetricsConfig(env) });
+      if (metricsUrl) logger.info({ metricsUrl }, 'worker metrics');
+      return createWorker({ env, logger });
+    })
     .then((worker) => {
-      console.log(JSON.stringify({ msg: 'worker running' }));
+      logger?.info('worker running');
       return worker.run();
     })
+    .then(() => currentTracing().shutdown())
     .catch((err: unknown) => {
       console.error(err instanceof ConfigError ? err.message : err);
       process.exit(1);

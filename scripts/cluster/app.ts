@@ -5,6 +5,7 @@ import { loadEmulatorConfig, startEmulator } from '@vipps-orders/vipps-emulator'
 import { loadServiceConfig, loadVippsConfig, type ServiceConfig } from '../../src/config';
 import { buildService, webhookUrl } from '../../src/http/app';
 import { createOrderClient } from '../../src/orders/factory';
+import { temporalClientOptions } from '../../src/temporal/dataConverter';
 import { registerWebhook } from '../../src/registerWebhook';
 import { VippsClient } from '@vipps-orders/vipps';
 
@@ -27,7 +28,8 @@ export async function startApp(opts: { temporalAddress: string; namespace: strin
   try {
     const connection = await Connection.connect({ address: opts.temporalAddress });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace: opts.namespace });
+    // Encrypting like the workers do (PAYLOAD_ENCRYPTION_KEYS from the same environment).
+    const client = new Client({ connection, namespace: opts.namespace, ...temporalClientOptions(opts.env) });
 
     const emulatorConfig = loadEmulatorConfig({ EMULATOR_LOG_LEVEL: 'warn', ...opts.env }, { port: opts.emulatorPort });
     const emulator = await startEmulator({ ...emulatorConfig, port: opts.emulatorPort });

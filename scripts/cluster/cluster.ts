@@ -8,6 +8,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadTaskQueue } from '../../src/config';
+import { temporalClientOptions } from '../../src/temporal/dataConverter';
 import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
 import { ensureTemporalCli } from '../temporal-cli';
 import { startApp, type RunningApp } from './app';
@@ -153,7 +154,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     const taskQueue = loadTaskQueue(appEnv);
     const connection = await Connection.connect({ address: temporalAddress });
     cleanups.push(() => connection.close());
-    const client = new Client({ connection, namespace });
+    const client = new Client({ connection, namespace, ...temporalClientOptions(appEnv) });
     const workers: ManagedChild[] = [];
     cleanups.push(() => Promise.all(workers.map((w) => w.stop(15_000))));
     const startWorker = async (i: number) => {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { type Client } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode } from '@temporalio/worker';
+import { currentTracing } from '../../src/observability/tracing';
 import { PROJECT_ROOT } from '../temporal-cli';
 import { type ChildSpec, type ManagedChild } from './child';
 
@@ -15,7 +16,8 @@ const quietBundlerLogger = { trace() {}, debug() {}, info() {}, warn() {}, error
 
 /** Bundles the current workflow code once; returns the file the workers (and the replay check) load. */
 export async function writeWorkflowBundle(file: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietBundlerLogger });
+  // With the tracing interceptors, as npm run build makes it: OTEL_* decide at run time whether spans leave.
+  const { code } = await bundleWorkflowCode({ workflowsPath: require.resolve('../../src/workflows'), logger: quietBundlerLogger, plugins: [currentTracing().temporalPlugin] });
   await fs.mkdir(path.dirname(file), { recursive: true });
   await fs.writeFile(file, code);
   return file;
@@ -37,6 +39,8 @@ export function workerSpec(opts: { index: number; temporalAddress: string; names
       TEMPORAL_NAMESPACE: opts.namespace,
       VIPPS_BASE_URL: opts.vippsBaseUrl,
       WORKFLOW_BUNDLE_PATH: opts.bundlePath,
+      // Several workers on one machine would share the default metrics port.
+      WORKER_METRICS_PORT: 'off',
     },
     logFile: path.join(opts.logDir, `${name}.log`),
   };

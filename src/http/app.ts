@@ -1,5 +1,8 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { ServiceConfig } from '../config';
+import { createLogger, type AppLogger } from '../observability/logger';
+import { ServiceMetrics } from '../observability/serviceMetrics';
+import { currentTracing } from '../observability/tracing';
 import type { OrderClient } from '../orders/orderClient';
 import demoShop from './demoShop';
 import errorHandler from './errorHandler';
@@ -8,6 +11,7 @@ import healthRoutes from './healthRoutes';
 import openApi from './openApi';
 import pageAssets from './pageAssets';
 import orderRoutes from './orderRoutes';
+import requestObservability from './requestObservability';
 import returnPage from './returnPage';
 import webhookRoutes from './webhookRoutes';
 import { jsonSerializerCompiler, zodValidatorCompiler } from './zodCompilers';
@@ -18,6 +22,10 @@ const SERVICE_VERSION = '0.1.0';
 export interface ServiceDeps {
   config: ServiceConfig;
   orders: OrderClient;
+  /** Where its counters go; the caller serves them (startServiceTelemetry). A private one by default. */
+  metrics?: ServiceMetrics;
+  /** The service's logger (tests capture its lines); pino at LOG_LEVEL on stdout by default. */
+  logger?: AppLogger;
 }
 
 export function webhookUrl(config: ServiceConfig): string {
@@ -25,13 +33,13 @@ export function webhookUrl(config: ServiceConfig): string {
 }
 
 /** The Fastify service: webhook receiver, order API, return page, health, and the demo shop when enabled. Each route group is a plugin. */
-export async function buildService({ config, orders }: ServiceDeps): Promise<FastifyInstance> {
+export async function buildService({ config, orders, metrics = new ServiceMetrics(), logger }: ServiceDeps): Promise<FastifyInstance> {
+  // Typed as Fastify's logger, so the instance keeps the type every route plugin expects.
+  const loggerInstance: FastifyBaseLogger = logger ?? createLogger({ level: config.logLevel, name: 'service' });
   const app = Fastify({
-    logger: {
-      level: config.logLevel,
-      // Defence in depth: the default serializers log no headers, but never let these through.
-      redact: ['req.headers.authorization', 'req.headers["x-ms-content-sha256"]', 'req.headers.cookie'],
-    },
+    loggerInstance,
+    // requestObservability writes one line per request instead, with the order and workflow ids.
+    logController: new LogController({ disableRequestLogging: true }),
     trustProxy: true,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
     frameworkErrors: frameworkErrorHandler,
@@ -41,6 +49,9 @@ export async function buildService({ config, orders }: ServiceDeps): Promise<Fas
   app.removeContentTypeParser('text/plain');
   app.setValidatorCompiler(zodValidatorCompiler);
   app.setSerializerCompiler(jsonSerializerCompiler);
+  const tracing = currentTracing();
+  if (tracing.fastifyPlugin) await app.register(tracing.fastifyPlugin);
+  await app.register(requestObservability, { metrics });
   await app.register(errorHandler);
   // Before the routes: the document is made from the routes registered after it.
   await app.register(openApi, { version: SERVICE_VERSION, currency: config.currency });
@@ -50,6 +61,7 @@ export async function buildService({ config, orders }: ServiceDeps): Promise<Fas
     webhookUrl: webhookUrl(config),
     ...(config.webhookSecret && { secret: config.webhookSecret }),
     clockSkewMs: config.webhookClockSkewMs,
+    onOutcome: (outcome) => metrics.webhooks.inc({ outcome }),
   });
   await app.register(orderRoutes, { orders, apiKey: config.orderApiKey, currency: config.currency });
   await app.register(returnPage, {

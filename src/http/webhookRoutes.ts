@@ -2,7 +2,10 @@ import type { FastifyInstance } from 'fastify';
 import { formatIssues, PaymentWebhookEvent, signingTarget, verifyWebhook } from '@vipps-orders/vipps';
 import type { OrderClient } from '../orders/orderClient';
 import { OrderCommandError } from '../orders/errors';
+import type { WebhookOutcome } from '../observability/serviceMetrics';
+import { workflowIdFor } from '../workflows/messages';
 import { webhookSchema } from './schemas/webhook';
+import { RecentWebhookEvents, webhookEventKey } from './webhookDuplicates';
 import { documentOnly } from './zodCompilers';
 
 export interface WebhookRouteOptions {
@@ -11,6 +14,8 @@ export interface WebhookRouteOptions {
   webhookUrl: string;
   secret?: string;
   clockSkewMs: number;
+  /** Told the outcome of every delivery (metrics). */
+  onOutcome?: (outcome: WebhookOutcome) => void;
 }
 
 export const WEBHOOK_PATH = '/webhooks/vipps';
@@ -22,6 +27,8 @@ const BODY_LIMIT = 64 * 1024;
  */
 export default function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOptions): void {
   const target = signingTarget(opts.webhookUrl);
+  const recent = new RecentWebhookEvents();
+  const outcome = (o: WebhookOutcome) => opts.onOutcome?.(o);
 
   // Keep the exact bytes: re-serialized JSON would not match the signed content hash.
   app.removeAllContentTypeParsers();
@@ -31,12 +38,14 @@ export default function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOp
   app.post(WEBHOOK_PATH, { bodyLimit: BODY_LIMIT, schema: webhookSchema, validatorCompiler: documentOnly }, async (request, reply) => {
     if (!opts.secret) {
       request.log.error('VIPPS_WEBHOOK_SECRET is not set: refusing webhooks until it is (Vipps will retry)');
+      outcome('not_configured');
       return reply.code(503).send({ error: 'not_configured', message: 'webhook secret not configured' });
     }
     const raw = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0);
     const verdict = verifyWebhook({ secret: opts.secret, ...target, rawBody: raw, headers: request.headers, clockSkewMs: opts.clockSkewMs });
     if (!verdict.ok) {
       request.log.warn({ reason: verdict.reason }, 'webhook rejected: bad signature');
+      outcome('bad_signature');
       return reply.code(401).send({ error: 'invalid_signature', message: verdict.reason });
     }
 
@@ -44,15 +53,25 @@ export default function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOp
     try {
       json = JSON.parse(raw.toString('utf8'));
     } catch {
+      outcome('malformed');
       return reply.code(400).send({ error: 'invalid_request', message: 'body is not JSON' });
     }
     const parsed = PaymentWebhookEvent.safeParse(json);
-    if (!parsed.success) return reply.code(400).send({ error: 'invalid_request', message: formatIssues(parsed.error) });
+    if (!parsed.success) {
+      outcome('malformed');
+      return reply.code(400).send({ error: 'invalid_request', message: formatIssues(parsed.error) });
+    }
     const event = parsed.data;
-    const log = request.log.child({ reference: event.reference, event: event.name, pspReference: event.pspReference });
+    const log = request.log.child({ orderId: event.reference, workflowId: workflowIdFor(event.reference), event: event.name, pspReference: event.pspReference });
+    const key = webhookEventKey(event);
+    if (recent.has(key)) {
+      log.info({ outcome: 'duplicate' }, 'webhook already signalled to the order: acknowledged without signal');
+      outcome('duplicate');
+      return reply.code(200).send({ status: 'ignored' });
+    }
 
     try {
-      const outcome = await opts.orders.notifyPaymentEvent(event.reference, {
+      const result = await opts.orders.notifyPaymentEvent(event.reference, {
         name: event.name,
         pspReference: event.pspReference,
         timestamp: event.timestamp,
@@ -60,17 +79,21 @@ export default function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOp
         amount: event.amount,
         ...(event.idempotencyKey != null && { idempotencyKey: event.idempotencyKey }),
       });
-      if (outcome === 'unknown-order') {
-        log.warn('webhook for an unknown or settled order; acknowledged so Vipps stops retrying');
+      if (result === 'unknown-order') {
+        log.warn({ outcome: result }, 'webhook for an unknown or settled order; acknowledged so Vipps stops retrying');
+        outcome('unknown_order');
         return reply.code(200).send({ status: 'unknown-order' });
       }
       // Our own captures, refunds and releases are known from their answers, and an authorization
       // the order has already seen changes nothing: acknowledged without a (billed) signal.
-      log.info({ outcome }, outcome === 'signalled' ? 'webhook signalled to the order' : 'webhook acknowledged without signal');
-      return reply.code(200).send({ status: outcome === 'signalled' ? 'accepted' : 'ignored' });
+      log.info({ outcome: result }, result === 'signalled' ? 'webhook signalled to the order' : 'webhook acknowledged without signal');
+      if (result === 'signalled') recent.remember(key);
+      outcome(result === 'signalled' ? 'signalled' : 'not_needed');
+      return reply.code(200).send({ status: result === 'signalled' ? 'accepted' : 'ignored' });
     } catch (err) {
       if (err instanceof OrderCommandError && err.code === 'temporal_unavailable') {
         log.error('Temporal unreachable: answering 503 so Vipps retries');
+        outcome('temporal_unavailable');
         return reply.code(503).header('Retry-After', '5').send({ error: 'temporal_unavailable', message: 'try again later' });
       }
       throw err;

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadTaskQueue, type ServiceConfig } from '../config';
 import type { OrderPolicy } from '../workflows/messages';
+import { loadFingerprintSecret } from '../security/keyConfig';
 import { PiiSealer } from '../security/piiSealing';
 import { OrderClient } from './orderClient';
 
@@ -8,13 +9,13 @@ type Env = Record<string, string | undefined>;
 
 /** The order client as the service and the starter configure it from the environment. */
 export function createOrderClient(client: Client, env: Env = process.env, service: ServiceConfig = loadServiceConfig(env), policy: Partial<OrderPolicy> = {}): OrderClient {
-  const piiKey = loadPiiSealingKey(env);
   return new OrderClient({
     client,
     taskQueue: loadTaskQueue(env),
     policy: { ...loadOrderPolicy(env), ...policy },
-    sealer: new PiiSealer(piiKey),
-    fingerprintSecret: piiKey,
+    sealer: new PiiSealer(loadPiiSealingKey(env)),
+    // A secret of its own: the sealing key opens phone numbers, this one only tells requests apart.
+    fingerprintSecret: loadFingerprintSecret(env),
     returnUrlFor: (orderId) => `${service.publicUrl}/orders/${encodeURIComponent(orderId)}/return`,
     commandTimeoutMs: service.orderStartTimeoutMs,
     currency: service.currency,

@@ -1,6 +1,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { loadClientConnectConfig } from '@temporalio/envconfig';
 import { NativeConnection } from '@temporalio/worker';
+import { temporalClientOptions } from './dataConverter';
 
 /**
  * Temporal connections come from the standard environment configuration (TEMPORAL_ADDRESS,
@@ -16,10 +17,11 @@ export function temporalSettings(): { address: string; namespace: string; connec
   };
 }
 
-export async function connectClient(): Promise<Client> {
+/** A client that encrypts payloads and carries trace context (see ./dataConverter). */
+export async function connectClient(env: Record<string, string | undefined> = process.env): Promise<Client> {
   const { connectionOptions, namespace } = temporalSettings();
   const connection = await Connection.connect(connectionOptions);
-  return new Client({ connection, namespace });
+  return new Client({ connection, namespace, ...temporalClientOptions(env) });
 }
 
 export async function connectWorker(): Promise<{ connection: NativeConnection; namespace: string }> {

@@ -1,7 +1,8 @@
 /**
  * The demo shop in real headless Chromium (Debian's package, driven by playwright-core): pay with
  * Vipps MobilePay, approve on the emulator's landing page, see the confirmation, ship and refund on
- * the merchant page, then find the order in the Temporal UI by its search attribute.
+ * the merchant page, then find the order in the Temporal UI by its search attribute and see its
+ * encrypted payloads decoded there by the codec server.
  * Screenshots of every step go to artifacts/browser/ (git-ignored).
  */
 import { mkdirSync } from 'node:fs';
@@ -107,6 +108,13 @@ test('a customer pays in the demo shop, the merchant ships and refunds, the oper
   await page.goto(`${stack.temporalUiUrl}/namespaces/${stack.namespace}/workflows?query=${query}`);
   await page.getByText(`order-${orderId}`).first().waitFor({ timeout: 30_000 });
   await shot('09-temporal-ui');
+
+  // 8. The order's page: Temporal stores only ciphertext (test/security checks the history), and
+  // the UI shows the workflow's input as JSON, decoded by the codec server.
+  await page.goto(`${stack.temporalUiUrl}/namespaces/${stack.namespace}/workflows/order-${orderId}`);
+  await page.getByText('"description"').first().waitFor({ timeout: 30_000 });
+  expect(await page.getByText('"orderLines"').count()).toBeGreaterThan(0);
+  await shot('09b-temporal-ui-decoded-payloads');
 });
 
 test('a customer who rejects the payment reads that in plain words, with a way back to the shop', async () => {

@@ -6,6 +6,7 @@
  */
 import path from 'node:path';
 import { Worker } from '@temporalio/worker';
+import { currentTracing } from '../../src/observability/tracing';
 import { removeClusterData, startCluster, type Cluster } from '../../scripts/cluster/cluster';
 import { PROJECT_ROOT } from '../../scripts/temporal-cli';
 import { quietTemporalLogs } from '../support/temporalLogs';
@@ -130,7 +131,10 @@ test(`${ORDERS} orders survive kill -9 of a history node and a worker, with ever
   const histories = await Promise.all(records.map(async (r) => ({ workflowId: r.workflowId, history: await c.client.workflow.getHandle(r.workflowId).fetchHistory() })));
   const replayErrors: string[] = [];
   let replayed = 0;
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: path.join(c.dataDir, 'workflow-bundle.js') } }, histories)) {
+  // Histories hold encrypted payloads: the replay decrypts them as the workers do; the bundle has the
+  // tracing interceptors, whose sink the plugin provides.
+  const replayOptions = { workflowBundle: { codePath: path.join(c.dataDir, 'workflow-bundle.js') }, dataConverter: c.client.options.dataConverter, plugins: [currentTracing().temporalPlugin] };
+  for await (const result of Worker.runReplayHistories(replayOptions, histories)) {
     replayed++;
     if (result.error) replayErrors.push(`${result.workflowId}: ${result.error.message}`);
   }

@@ -29,8 +29,12 @@ describe('npm run build', () => {
   });
 
   test('writes the app, the compiled Vipps client and the workflow bundle', () => {
-    for (const file of ['worker.js', 'server.js', 'registerWebhook.js', 'starter.js', 'workflow-bundle.js', 'workflows/index.js']) expect(files).toContain(file);
+    for (const file of ['worker.js', 'server.js', 'codecServer.js', 'registerWebhook.js', 'starter.js', 'workflow-bundle.js', 'workflows/index.js']) expect(files).toContain(file);
     for (const file of ['package.json', 'dist/index.js', 'dist/schemas/index.js']) expect(files).toContain(`node_modules/@vipps-orders/vipps/${file}`);
+  });
+
+  test('the workflow bundle carries the OpenTelemetry workflow interceptors (OTEL_* switch tracing on at run time)', async () => {
+    expect(await readFile(join(out, 'workflow-bundle.js'), 'utf8')).toContain('OpenTelemetryInboundInterceptor');
   });
 
   test('no file is, or mentions, the emulator', async () => {

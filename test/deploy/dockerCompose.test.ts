@@ -4,7 +4,7 @@
  * search attributes the workflow uses, runs entry points that exist, and runs the same Temporal
  * cluster as `npm run cluster` (versions, settings, dynamic config and services from deploy/temporal/).
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { run } from '../../scripts/process';
@@ -13,6 +13,8 @@ import { searchAttributeFlags } from '../../scripts/search-attributes';
 import { DEFAULT_PORTS } from '../../scripts/cluster/ports';
 import { TEMPORAL_VERSIONS } from '../../scripts/cluster/settings';
 import { sharedServerEnv, temporalNodes } from '../../scripts/cluster/temporal-nodes';
+import { loadMetricsConfig } from '../../src/observability/metricsConfig';
+import { loadCodecServerConfig } from '../../src/security/codecServerConfig';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -39,7 +41,7 @@ const TEMPORAL_NODES = ['temporal-frontend', 'temporal-history-1', 'temporal-his
 
 test('docker-compose config accepts the file and it holds the whole stack', () => {
   expect(Object.keys(services).sort()).toEqual([
-    'emulator', 'postgresql', 'service',
+    'codec-server', 'emulator', 'grafana', 'postgresql', 'prometheus', 'service',
     ...TEMPORAL_NODES, 'temporal-schema', 'temporal-setup', 'temporal-ui',
     'webhook-register', 'worker',
   ].sort());
@@ -93,7 +95,7 @@ describe('the same Temporal cluster as npm run cluster', () => {
 });
 
 test('the app services run entry points that the build produces, from the production image', () => {
-  for (const name of ['worker', 'service', 'webhook-register']) {
+  for (const name of ['worker', 'service', 'webhook-register', 'codec-server']) {
     expect(services[name]?.build).toEqual(expect.objectContaining({ target: 'app' }));
     expect(services[name]?.image).toBe('vipps-temporal-orders:local');
     const command = ([] as string[]).concat(services[name]?.command ?? []).join(' ');
@@ -117,4 +119,68 @@ test('the service reads the webhook secret the registration writes, and the emul
   expect(([] as string[]).concat(services['webhook-register']?.command ?? []).join(' ')).toContain('--secret-file /secrets/webhook-secret');
   expect(services.emulator?.environment?.EMULATOR_WEBHOOK_HTTP_HOSTS).toBe('service');
   expect(services.worker?.environment?.VIPPS_WEBHOOK_URL).toBe('http://service:3000/webhooks/vipps');
+});
+
+describe('observability: Prometheus, its alerts and Grafana', () => {
+  interface ScrapeConfig {
+    job_name: string;
+    static_configs?: { targets: string[] }[];
+    dns_sd_configs?: { names: string[]; type: string; port: number }[];
+  }
+  const prometheus = parse(readFileSync(join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as { scrape_configs: ScrapeConfig[]; rule_files: string[] };
+  const job = (name: string) => prometheus.scrape_configs.find((c) => c.job_name === name);
+  const defaults = loadMetricsConfig({});
+
+  test('Prometheus scrapes the service and every worker replica on the ports the code listens on, and the Temporal nodes', () => {
+    expect(job('order-service')?.static_configs?.[0]?.targets).toEqual([`service:${defaults.servicePort}`]);
+    expect(job('order-worker')?.dns_sd_configs?.[0]).toEqual({ names: ['worker'], type: 'A', port: defaults.workerPort });
+    const temporalTargets = job('temporal')?.static_configs?.[0]?.targets ?? [];
+    for (const name of TEMPORAL_NODES) {
+      expect(services[name]?.environment?.PROMETHEUS_ENDPOINT).toBe('0.0.0.0:9090');
+      expect(temporalTargets).toContain(`${name}:9090`);
+    }
+    // The app listens for scrapers on all interfaces inside the network.
+    for (const name of ['service', 'worker']) expect(services[name]?.environment?.METRICS_HOST).toBe('0.0.0.0');
+  });
+
+  test('Prometheus and Grafana get their files from deploy/', () => {
+    const mounts = (name: string) => (services[name]?.volumes ?? []).map((v) => (typeof v === 'string' ? v : `${v.source}:${v.target}`));
+    expect(mounts('prometheus')).toEqual(expect.arrayContaining([expect.stringMatching(/deploy\/prometheus\/prometheus\.yml:\/etc\/prometheus\/prometheus\.yml/), expect.stringMatching(/deploy\/prometheus\/alerts\.yml:\/etc\/prometheus\/alerts\.yml/)]));
+    expect(prometheus.rule_files).toEqual(['/etc/prometheus/alerts.yml']);
+    expect(mounts('grafana')).toEqual(expect.arrayContaining([expect.stringMatching(/deploy\/grafana\/provisioning:\/etc\/grafana\/provisioning/), expect.stringMatching(/deploy\/grafana\/dashboards:\/var\/lib\/grafana\/dashboards/)]));
+  });
+
+  test('the paging alerts are there, on metrics the code exports', () => {
+    const rules = (parse(readFileSync(join(ROOT, 'deploy/prometheus/alerts.yml'), 'utf8')) as { groups: { rules: { alert: string; expr: string; labels: { severity: string } }[] }[] }).groups.flatMap((g) => g.rules);
+    const paging = Object.fromEntries(rules.filter((r) => r.labels.severity === 'page').map((r) => [r.alert, r.expr]));
+    expect(Object.keys(paging)).toEqual(expect.arrayContaining(['OrdersNeedAttention', 'OrderOutcomeUnknown', 'CaptureFailed', 'WebhookSignatureFailures', 'WorkflowTaskScheduleToStartHigh']));
+    expect(paging.OrdersNeedAttention).toContain('orders_open{status="NEEDS_ATTENTION"}');
+    expect(paging.OrderOutcomeUnknown).toContain('order_alerts_open{alert="OUTCOME_UNKNOWN"}');
+    expect(paging.CaptureFailed).toContain('order_alerts_open{alert="CAPTURE_FAILED"}');
+    expect(paging.WebhookSignatureFailures).toContain('order_webhooks_total{outcome="bad_signature"}');
+    expect(paging.WorkflowTaskScheduleToStartHigh).toContain('temporal_workflow_task_schedule_to_start_latency_bucket');
+  });
+
+  test('the provisioned dashboard reads the provisioned data source and only metrics the code exports', () => {
+    const source = (parse(readFileSync(join(ROOT, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as { datasources: { uid: string; url: string }[] }).datasources[0];
+    expect(source).toEqual(expect.objectContaining({ uid: 'prometheus', url: 'http://prometheus:9090' }));
+    const dashboard = JSON.parse(readFileSync(join(ROOT, 'deploy/grafana/dashboards/vipps-orders.json'), 'utf8')) as { panels: { datasource: { uid: string }; targets: { expr: string }[] }[] };
+    const exprs = dashboard.panels.flatMap((p) => {
+      expect(p.datasource.uid).toBe(source!.uid);
+      return p.targets.map((t) => t.expr);
+    });
+    const known = /^(orders_open|order_alerts_open|order_webhooks_total|order_commands_total|http_server_request_duration_seconds_(bucket|count)|vipps_api_requests_total|vipps_api_request_duration_seconds_bucket|temporal_[a-z_]+)$/;
+    const metrics = exprs.flatMap((e) => [...e.matchAll(/\b([a-z_]+)(?=[{[])/g)].map((m) => m[1]!)).filter((m) => !['rate', 'sum', 'max', 'by', 'histogram_quantile'].includes(m));
+    expect(metrics.length).toBeGreaterThan(10);
+    for (const m of metrics) expect(m).toMatch(known);
+  });
+});
+
+test('the Temporal UI decodes payloads through the codec server, with the key the codec server accepts', () => {
+  const codec = services['codec-server']?.environment ?? {};
+  const config = loadCodecServerConfig(codec);
+  expect(services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:${config.port}/codec/ui/${config.uiKey}`);
+  expect(config.corsOrigins).toEqual(['http://localhost:8233']);
+  // The same payload keys as the worker and the service.
+  expect(codec.PAYLOAD_ENCRYPTION_KEYS).toBe(services.worker?.environment?.PAYLOAD_ENCRYPTION_KEYS);
 });

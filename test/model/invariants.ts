@@ -102,7 +102,8 @@ async function replayAll(h: ModelHarness, orderIds: string[]): Promise<string[]>
   }
   const histories = await Promise.all(ids.map(async ({ workflowId, runId }) => ({ workflowId, history: await client.workflow.getHandle(workflowId, runId).fetchHistory() })));
   const problems: string[] = [];
-  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: await prebuiltBundle() } }, histories)) {
+  // Histories hold encrypted payloads: the replay decrypts them as the workers do.
+  for await (const result of Worker.runReplayHistories({ workflowBundle: { codePath: await prebuiltBundle() }, dataConverter: h.stack.dataConverter }, histories)) {
     if (result.error) problems.push(`${result.workflowId} does not replay: ${result.error.message.slice(0, 300)}`);
   }
   return problems;

@@ -34,7 +34,8 @@ export interface WorkerProcess {
 export async function startWorkerProcess(env: Record<string, string | undefined>, readyTimeoutMs = 60_000): Promise<WorkerProcess> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'src', 'worker.ts')], {
     cwd: PROJECT_ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, WORKFLOW_BUNDLE_PATH: await prebuiltBundle(), ...env },
+    // Readiness is its "worker running" line, so at least info (a stack's env may say silent).
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, WORKFLOW_BUNDLE_PATH: await prebuiltBundle(), ...env, LOG_LEVEL: env.LOG_LEVEL && env.LOG_LEVEL !== 'silent' ? env.LOG_LEVEL : 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,0 +1,78 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import fp from 'fastify-plugin';
+import type { ServiceMetrics } from '../observability/serviceMetrics';
+import { workflowIdFor } from '../workflows/messages';
+
+/** The order API's commands, by route: what `order_commands_total` counts. */
+const COMMANDS: Record<string, string> = {
+  'POST /orders': 'place',
+  'POST /orders/:orderId/shipments': 'ship',
+  'POST /orders/:orderId/cancel': 'cancel',
+  'POST /orders/:orderId/refunds': 'refund',
+  'POST /orders/:orderId/retry-capture': 'retry_capture',
+};
+
+const QUIET_ROUTES = new Set(['/healthz', '/readyz']);
+
+/**
+ * Per request: its latency by route into the metrics, the outcome of order commands (the error
+ * code the API answered, from the `{ error }` body, or ok / pending), and one log line with the
+ * order id and workflow id (the trace id comes from the logger's mixin when tracing is on).
+ * Replaces Fastify's own two lines per request.
+ */
+function requestObservability(app: FastifyInstance, opts: { metrics: ServiceMetrics }): void {
+  const errorCodes = new WeakMap<FastifyRequest, string>();
+
+  app.addHook('onSend', (request, reply, payload, done) => {
+    if (reply.statusCode >= 400 && typeof payload === 'string' && commandOf(request)) {
+      const code = errorCodeOf(payload);
+      if (code) errorCodes.set(request, code);
+    }
+    done(null, payload);
+  });
+
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    opts.metrics.httpDuration.observe({ method: request.method, route, status_code: String(status) }, reply.elapsedTime / 1000);
+    const command = commandOf(request);
+    const outcome = command ? (status >= 400 ? errorCodes.get(request) ?? `http_${status}` : status === 202 ? 'pending' : 'ok') : undefined;
+    if (command && outcome) opts.metrics.commands.inc({ command, outcome });
+
+    const orderId = orderIdOf(request);
+    const line = {
+      method: request.method,
+      route,
+      statusCode: status,
+      durationMs: Math.round(reply.elapsedTime),
+      ...(orderId && { orderId, workflowId: workflowIdFor(orderId) }),
+      ...(command && { command, outcome }),
+    };
+    const quiet = QUIET_ROUTES.has(route) || (request.method === 'GET' && status < 400);
+    if (quiet) request.log.debug(line, 'request');
+    else request.log.info(line, 'request');
+    done();
+  });
+}
+
+function commandOf(request: FastifyRequest): string | undefined {
+  return COMMANDS[`${request.method} ${request.routeOptions.url ?? ''}`];
+}
+
+function orderIdOf(request: FastifyRequest): string | undefined {
+  const fromPath = (request.params as { orderId?: unknown } | undefined)?.orderId;
+  if (typeof fromPath === 'string') return fromPath;
+  const fromBody = (request.body as { orderId?: unknown } | undefined)?.orderId;
+  return typeof fromBody === 'string' && /^[a-zA-Z0-9-]{8,64}$/.test(fromBody) ? fromBody : undefined;
+}
+
+function errorCodeOf(payload: string): string | undefined {
+  try {
+    const code = (JSON.parse(payload) as { error?: unknown }).error;
+    return typeof code === 'string' && /^[a-z_]{1,40}$/.test(code) ? code : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export default fp(requestObservability, { name: 'request-observability' });
