@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { ORDER_ALERTS, ORDER_STATUSES } from '../workflows/views';
-import { OrderAlerts, OrderStatus } from '../workflows/searchAttributes';
+import { OrderAlerts, OrderStatusAttribute } from '../workflows/searchAttributes';
 import type { ServiceMetrics } from './serviceMetrics';
 
 /**
@@ -46,7 +46,7 @@ export class VisibilityGauges {
     const open = `ExecutionStatus = 'Running'`;
     // All counts first, then the gauges: a scrape never sees half of one round and half of another.
     const statuses = await Promise.all(
-      ORDER_STATUSES.map(async (s) => [s, await this.count(`WorkflowType = 'orderWorkflow' AND ${open} AND ${OrderStatus.name} = '${s}'`)] as const),
+      ORDER_STATUSES.map(async (s) => [s, await this.count(`WorkflowType = 'orderWorkflow' AND ${open} AND ${OrderStatusAttribute.name} = '${s}'`)] as const),
     );
     const alerts = await Promise.all(ORDER_ALERTS.map(async (a) => [a, await this.count(`${open} AND ${OrderAlerts.name} = '${a}'`)] as const));
     for (const [status, n] of statuses) this.metrics.ordersOpen.set({ status }, n);

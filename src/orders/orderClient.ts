@@ -40,7 +40,7 @@ import { formatMoney } from '../workflows/money';
 import type { orderWorkflow } from '../workflows/orderWorkflow';
 import { FINAL_STATUSES, PAST_AUTHORIZATION_STATUSES, isIn } from '../workflows/statusGroups';
 import type { refundWorkflow } from '../workflows/refundWorkflow';
-import { OrderAlerts, OrderAmountMinor, OrderStatus, VippsReference } from '../workflows/searchAttributes';
+import { OrderAlerts, OrderAmountMinor, OrderStatusAttribute, VippsReference } from '../workflows/searchAttributes';
 import { OrderCommandError, isRefusal, issuesFromMessage } from './errors';
 import { requestFingerprint } from './fingerprint';
 import { OrderReader, type OrderGlance, type OrderMemo } from './orderReads';
@@ -124,7 +124,7 @@ export class OrderClient {
       workflowIdConflictPolicy: 'USE_EXISTING',
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: [
-        { key: OrderStatus, value: 'PENDING_PAYMENT' satisfies OrderStatusValue },
+        { key: OrderStatusAttribute, value: 'PENDING_PAYMENT' satisfies OrderStatusValue },
         { key: VippsReference, value: req.orderId },
         { key: OrderAmountMinor, value: req.amount.value },
       ],
@@ -330,7 +330,7 @@ export class OrderClient {
       out.push({
         orderId: sa.get(VippsReference) ?? wf.workflowId.replace(/^order-/, ''),
         workflowId: wf.workflowId,
-        status: sa.get(OrderStatus) ?? 'UNKNOWN',
+        status: sa.get(OrderStatusAttribute) ?? 'UNKNOWN',
         alerts: sa.get(OrderAlerts) ?? [],
         ...(amount !== undefined && { amountMinor: amount }),
         startedAt: wf.startTime.toISOString(),

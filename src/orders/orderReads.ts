@@ -12,7 +12,7 @@ import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non
 import { temporal } from '@temporalio/proto';
 import { getOrderQuery, refundWorkflowIdFor, workflowIdFor, type OrderStatus, type OrderView, type RefundOutcome, type RefundView } from '../workflows/messages';
 import type { orderWorkflow } from '../workflows/orderWorkflow';
-import { OrderStatus as OrderStatusKey, OrderAlerts, VippsReference } from '../workflows/searchAttributes';
+import { OrderStatusAttribute, OrderAlerts, VippsReference } from '../workflows/searchAttributes';
 
 /** What the memo holds from the start: enough to show an order without asking its worker. */
 export interface OrderMemo {
@@ -49,7 +49,7 @@ export class OrderReader {
     const memo = (d.memo as { order?: OrderMemo } | undefined)?.order;
     return {
       orderId,
-      status: (d.typedSearchAttributes.get(OrderStatusKey) as OrderStatus | undefined) ?? 'UNKNOWN',
+      status: (d.typedSearchAttributes.get(OrderStatusAttribute) as OrderStatus | undefined) ?? 'UNKNOWN',
       alerts: d.typedSearchAttributes.get(OrderAlerts) ?? [],
       running: d.status.name === 'RUNNING',
       ...(memo && { memo }),

@@ -7,7 +7,7 @@ import { formatMoney } from './money';
 import { attentionReason, derivedStatus, isSettled } from './orderRules';
 import { addAlert, capturable, refundStatus, setAlert, setStatus, shipmentStatus } from './orderBook';
 import { isAuthorized, type OrderData } from './orderData';
-import { CaptureDeadline, OrderAlerts, OrderStatus as OrderStatusKey } from './searchAttributes';
+import { CaptureDeadline, OrderAlerts, OrderStatusAttribute } from './searchAttributes';
 import type { OrderView } from './views';
 
 /** Alerts and status that follow from the operations; called after every step. */
@@ -39,7 +39,7 @@ export class OperatorView {
     if (o.searchVersion !== this.flushedVersion) {
       this.flushedVersion = o.searchVersion;
       upsertSearchAttributes([
-        { key: OrderStatusKey, value: o.status },
+        { key: OrderStatusAttribute, value: o.status },
         { key: OrderAlerts, value: [...o.alerts] },
         ...(o.payment.captureDeadline !== undefined ? [{ key: CaptureDeadline, value: new Date(o.payment.captureDeadline) }] : []),
       ]);

@@ -16,7 +16,7 @@ import { markUnknown, newMoneyOp, proofIn, scheduleRetry, settleDone, settleRefu
 import { OrderId, RefundRequest } from './commandSchemas';
 import { getRefundQuery, type RefundOutcome } from './definitions';
 import type { OrderPolicy } from './requests';
-import { OrderAlerts, OrderStatus } from './searchAttributes';
+import { OrderAlerts, OrderStatusAttribute } from './searchAttributes';
 import type { RefundView } from './views';
 
 export interface RefundWorkflowInput {
@@ -55,7 +55,7 @@ export async function refundWorkflow(raw: RefundWorkflowInput): Promise<RefundOu
           alerted = true;
           // Visible to operators: the refund's outcome is still being resolved with its own key.
           upsertSearchAttributes([
-            { key: OrderStatus, value: 'NEEDS_ATTENTION' },
+            { key: OrderStatusAttribute, value: 'NEEDS_ATTENTION' },
             { key: OrderAlerts, value: ['OUTCOME_UNKNOWN'] },
           ]);
         }
@@ -65,7 +65,7 @@ export async function refundWorkflow(raw: RefundWorkflowInput): Promise<RefundOu
   }
   if (alerted) {
     upsertSearchAttributes([
-      { key: OrderStatus, value: 'COMPLETED' },
+      { key: OrderStatusAttribute, value: 'COMPLETED' },
       { key: OrderAlerts, value: [] },
     ]);
   }

@@ -3,8 +3,8 @@
 // exactly these keys, so a workflow never upserts an attribute the server does not know.
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 
-// Order lifecycle status (PENDING_PAYMENT, AWAITING_SHIPMENT, NEEDS_ATTENTION, ...), for the operator's lists.
-export const OrderStatus = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
+// The search attribute `OrderStatus` (named apart from the OrderStatus type): lifecycle status (PENDING_PAYMENT, AWAITING_SHIPMENT, NEEDS_ATTENTION, ...), for the operator's lists.
+export const OrderStatusAttribute = defineSearchAttributeKey('OrderStatus', SearchAttributeType.KEYWORD);
 // The Vipps MobilePay payment reference, to find the order behind a payment seen in the Vipps portal.
 export const VippsReference = defineSearchAttributeKey('VippsReference', SearchAttributeType.KEYWORD);
 // The reservation's capture deadline, to list orders near it before the money is lost.
@@ -14,4 +14,4 @@ export const OrderAlerts = defineSearchAttributeKey('OrderAlerts', SearchAttribu
 // Order amount in minor units (øre), to filter or sort orders by value.
 export const OrderAmountMinor = defineSearchAttributeKey('OrderAmountMinor', SearchAttributeType.INT);
 
-export const ORDER_SEARCH_ATTRIBUTES = [OrderStatus, VippsReference, CaptureDeadline, OrderAlerts, OrderAmountMinor] as const;
+export const ORDER_SEARCH_ATTRIBUTES = [OrderStatusAttribute, VippsReference, CaptureDeadline, OrderAlerts, OrderAmountMinor] as const;

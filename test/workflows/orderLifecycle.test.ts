@@ -3,7 +3,7 @@
  * per branch of the lifecycle. They run concurrently on one worker.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import { CaptureDeadline, OrderStatus, VippsReference } from '../../src/workflows/searchAttributes';
+import { CaptureDeadline, OrderStatusAttribute, VippsReference } from '../../src/workflows/searchAttributes';
 import { eventually } from '../support/eventually';
 import { newOrderId, sampleOrder } from '../support/orders';
 import { authorizedOrder, event, finalView, rejection, statusIs, useWorkflowKit } from '../support/workflowKit';
@@ -44,7 +44,7 @@ describe('authorization', () => {
     const handle = kit.h().temporal.env.client.workflow.getHandle(`order-${orderId}`);
     const description = await handle.describe();
     expect(description.status.name).toBe('COMPLETED');
-    expect(description.typedSearchAttributes.get(OrderStatus)).toBe('COMPLETED');
+    expect(description.typedSearchAttributes.get(OrderStatusAttribute)).toBe('COMPLETED');
     expect(description.typedSearchAttributes.get(VippsReference)).toBe(orderId);
     expect(description.typedSearchAttributes.get(CaptureDeadline)?.toISOString()).toBe(authorized.payment.captureDeadline);
     expect(await description.staticSummary()).toBe(`Order ${orderId}: NOK 548.00`);
