@@ -2,6 +2,22 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { OrderCommandError } from '../orders/errors';
 
+/** Fastify's messages for the input errors a caller can make, in words that say what to send. */
+function plainMessage(err: FastifyError): string {
+  switch (err.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return 'the body must be JSON: send Content-Type: application/json';
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return 'the body is not valid JSON';
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return 'the body is empty although Content-Type says JSON: send a JSON object, or no Content-Type';
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return 'the body is too large';
+    default:
+      return err.message;
+  }
+}
+
 /**
  * Errors in one place. The JSON body is `{ error, message, ...details }`: `error` is a stable code
  * for programs, `message` is for people and names the field when the input was at fault.
@@ -20,8 +36,8 @@ function errorHandler(app: FastifyInstance): void {
     }
     const fastifyError = err as FastifyError;
     if (fastifyError.statusCode && fastifyError.statusCode < 500) {
-      // Malformed JSON, wrong content type, body too large, ...: Fastify's own 4xx.
-      return reply.code(fastifyError.statusCode).send({ error: 'invalid_request', message: fastifyError.message });
+      // Malformed JSON, wrong content type, body too large, ...: Fastify's own 4xx, said plainly.
+      return reply.code(fastifyError.statusCode).send({ error: 'invalid_request', message: plainMessage(fastifyError) });
     }
     request.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ error: 'internal_error', message: 'unexpected error; see the service log' });

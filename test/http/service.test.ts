@@ -129,7 +129,7 @@ describe('order API', () => {
     expect(badPhone.json.issues).toEqual([expect.objectContaining({ field: 'customer.phoneNumber' })]);
     const notJson = await api('POST', '/orders', '{"orderId": ');
     expect(notJson.status).toBe(400);
-    expect(notJson.json.error).toBe('invalid_request');
+    expect(notJson.json).toEqual({ error: 'invalid_request', message: 'the body is not valid JSON' });
     expect(await workflowExists(orderId)).toBe(false);
   });
 
@@ -223,6 +223,7 @@ describe('bad input is refused before anything starts', () => {
     expect([tooLong.status, errorOf(tooLong.text)]).toEqual([414, 'invalid_request']);
     const notJson = await checked('/orders', { method: 'POST', headers: { authorization: `Bearer ${API_KEY}`, 'content-type': 'text/plain' }, body: 'hi' });
     expect([notJson.status, errorOf(notJson.text)]).toEqual([415, 'invalid_request']);
+    expect(notJson.text).toContain('send Content-Type: application/json');
     for (const r of [badEscape, tooLong, notJson]) expect(r.text).not.toContain('FST_');
   });
 });
