@@ -10,6 +10,7 @@ import { bundleWorkflowCode, Worker, type ReplayResult, type WorkflowBundleWithS
 import type { Compiler } from 'webpack';
 import { quietTemporalLogs } from '../support/temporalLogs';
 import { workflowBundle } from '../support/orderHarness';
+import { orderDataConverter } from '../../src/temporal/dataConverter';
 
 jest.setTimeout(120_000);
 
@@ -101,5 +102,17 @@ describe('the shared histories from the chaos run (written before the rewrite; t
     const old = load('ship-refund-after-worker-kill.bin');
     expect(old.some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT)).toBe(true);
     expect(files).toContain('ship-refund-across-worker-kill.json');
+  });
+});
+
+describe('histories the model test found that do not replay yet (test/replay/found/README.md)', () => {
+  // Asserts today's failure exactly, so a fix (or a different failure) shows here: once it
+  // replays, move the file to histories/ and delete this test.
+  test('pending-timer-task-timed-out: the replay decides to cancel where the live worker, taking over a timed-out task, read the payment (open)', async () => {
+    const history: unknown = JSON.parse(readFileSync(join(__dirname, 'found', 'pending-timer-task-timed-out.json'), 'utf8'));
+    // Encrypted with the public development key, as every model run's payloads are.
+    await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle(), dataConverter: orderDataConverter({}) }, history, 'pending-timer-task-timed-out')).rejects.toThrow(
+      "Activity type of scheduled event 'getPayment' does not match activity type of activity command 'cancelPayment'",
+    );
   });
 });
