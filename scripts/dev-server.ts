@@ -2,9 +2,9 @@
 // the namespace with our search attributes. Used by `npm run temporal` and the local-stack runner.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { ORDER_SEARCH_ATTRIBUTES } from '../src/workflows/searchAttributes';
+import { isListening } from './ports';
 import { errorMessage, run, tail } from './process';
 import { ensureSearchAttributes, searchAttributeFlags, type SearchAttributeSpec } from './search-attributes';
 import { ensureTemporalCli } from './temporal-cli';
@@ -96,7 +96,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   // Otherwise the readiness probe could succeed against some other server holding the port.
   for (const port of o.headless ? [o.port] : [o.port, o.uiPort]) {
-    if (await isListening(o.ip, port)) throw new Error(`${hostPort(o.ip, port)} is already in use (another Temporal server?); stop it or pick other ports.`);
+    if (await isListening(port, o.ip)) throw new Error(`${hostPort(o.ip, port)} is already in use (another Temporal server?); stop it or pick other ports.`);
   }
   if (o.dbFile !== undefined) await fs.mkdir(path.dirname(o.dbFile), { recursive: true });
 
@@ -140,7 +140,7 @@ async function waitUntilReady(binary: string, o: ResolvedOptions, address: strin
   let lastError = 'gRPC port not open';
   // Stops polling once the process is gone; raceWithExit reports that case.
   while (alive()) {
-    if (await isListening(o.ip, o.port)) {
+    if (await isListening(o.port, o.ip)) {
       try {
         await run(binary, ['operator', 'namespace', 'describe', '--address', address, '--namespace', o.namespace, '-o', 'json'], { timeoutMs: 10_000 });
         break;
@@ -151,7 +151,7 @@ async function waitUntilReady(binary: string, o: ResolvedOptions, address: strin
     if (Date.now() > deadline) throw new Error(`Temporal dev server at ${address} did not answer within ${o.readyTimeoutMs} ms: ${lastError}`);
     await delay(200);
   }
-  while (alive() && !o.headless && !(await isListening(o.ip, o.uiPort))) {
+  while (alive() && !o.headless && !(await isListening(o.uiPort, o.ip))) {
     if (Date.now() > deadline) throw new Error(`Temporal UI on port ${o.uiPort} did not come up within ${o.readyTimeoutMs} ms`);
     await delay(200);
   }
@@ -199,19 +199,6 @@ function captureOutput(child: ChildProcess, forward: boolean): () => string {
   return () => tail(recent, 30) || '(no output)';
 }
 
-export function isListening(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.setTimeout(1_000);
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
-}
 
 function hostPort(host: string, port: number): string {
   return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;

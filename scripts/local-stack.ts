@@ -9,7 +9,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import net from 'node:net';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
@@ -34,9 +33,12 @@ import { orderDataConverter, payloadCodecFromEnv, temporalClientOptions } from '
 import { createWorker } from '../src/worker';
 import type { OrderPolicy } from '../src/workflows/messages';
 import { claimDataDir, dataDir } from './data-dir';
+import { canListen, freePort } from './ports';
 import { startDevServer, type DevServer } from './dev-server';
 
 type Env = Record<string, string | undefined>;
+
+export { freePort };
 
 export interface LocalStackOptions {
   env?: Env;
@@ -85,31 +87,14 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
 
 async function choosePort(env: Env, name: string, fallback: number, ephemeral: boolean): Promise<number> {
   if (ephemeral) return freePort();
   const raw = env[name];
   const port = raw ? Number(raw) : fallback;
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name}=${raw} is not a TCP port`);
-  if (!(await portIsFree(port))) throw new Error(`port ${port} is in use (is the stack already running?). Stop it, or set ${name} to another port.`);
+  if (!(await canListen(port))) throw new Error(`port ${port} is in use (is the stack already running?). Stop it, or set ${name} to another port.`);
   return port;
 }
 

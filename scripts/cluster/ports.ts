@@ -1,8 +1,10 @@
 // Every port the cluster uses. `npm run cluster` takes fixed ones (the frontend on the usual 7233,
 // so every tool's default works); the failover test and the benchmark take free ones, so they can
 // run next to a developer's stack.
-import net from 'node:net';
+import { canListen } from '../ports';
 import { type TemporalPorts } from './temporal-nodes';
+
+export { isListening } from '../ports';
 
 export interface ClusterPorts {
   postgres: number;
@@ -28,25 +30,6 @@ export const DEFAULT_PORTS: ClusterPorts = {
   emulator: 4010,
   ui: 8233,
 };
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-function canListen(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = net.createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
 
 /**
  * Free ports for every entry, all distinct. Temporal's nodes get ports below 32768: the membership
@@ -86,16 +69,3 @@ export function allPorts(p: ClusterPorts): number[] {
   ];
 }
 
-export function isListening(port: number, host = '127.0.0.1'): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host, port });
-    socket.setTimeout(1_000);
-    const done = (open: boolean) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.once('connect', () => done(true));
-    socket.once('timeout', () => done(false));
-    socket.once('error', () => done(false));
-  });
-}
