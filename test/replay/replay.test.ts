@@ -6,9 +6,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker, type ReplayResult, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import type { Compiler } from 'webpack';
+import { Worker, type ReplayResult, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { quietTemporalLogs } from '../support/temporalLogs';
+import { changedWorkflowBundle } from './changedBundle';
 import { workflowBundle } from '../support/orderHarness';
 import { orderDataConverter } from '../../src/temporal/dataConverter';
 
@@ -54,25 +54,7 @@ test('every saved history replays on the current workflow code', async () => {
 });
 
 test('a change to the real workflow that alters its commands is caught by the replay', async () => {
-  const changedModule = require.resolve('./changedNextStep');
-  const changed = await bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
-    webpackConfigHook: (config) => ({
-      ...config,
-      plugins: [
-        ...(config.plugins ?? []),
-        {
-          // The workflow's own imports of ./nextStep get the changed module, which wraps the real one.
-          apply(compiler: Compiler) {
-            new compiler.webpack.NormalModuleReplacementPlugin(/[\\/]nextStep$/, (resource: { request: string; contextInfo: { issuer: string } }) => {
-              if (resource.contextInfo.issuer !== changedModule) resource.request = changedModule;
-            }).apply(compiler);
-          },
-        },
-      ],
-    }),
-  });
+  const changed = await changedWorkflowBundle();
   const results = await replay(changed);
   const broken = results.filter((r) => r.error !== undefined);
   // Every history that sends money (all but the rejected payment) now breaks, and says why.

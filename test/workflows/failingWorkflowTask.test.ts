@@ -4,8 +4,8 @@
  * its history, instead of a 500. Before, `GET /orders/:id` failed as long as the task did.
  */
 import { randomUUID } from 'node:crypto';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
-import type { Compiler } from 'webpack';
+import { Worker } from '@temporalio/worker';
+import { changedWorkflowBundle } from '../replay/changedBundle';
 import { FakeVipps } from '../support/fakeVipps';
 import { orderClient, workflowBundle } from '../support/orderHarness';
 import { newOrderId, sampleOrder } from '../support/orders';
@@ -22,28 +22,6 @@ beforeAll(async () => {
   temporal = await startTestTemporal();
 }, 120_000);
 afterAll(() => temporal?.teardown());
-
-/** The real workflow with one change in its decisions: histories it did not write cannot replay on it. */
-async function brokenBundle() {
-  const changedModule = require.resolve('../replay/changedNextStep');
-  return bundleWorkflowCode({
-    workflowsPath: require.resolve('../../src/workflows'),
-    logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} },
-    webpackConfigHook: (config) => ({
-      ...config,
-      plugins: [
-        ...(config.plugins ?? []),
-        {
-          apply(compiler: Compiler) {
-            new compiler.webpack.NormalModuleReplacementPlugin(/[\\/]nextStep$/, (resource: { request: string; contextInfo: { issuer: string } }) => {
-              if (resource.contextInfo.issuer !== changedModule) resource.request = changedModule;
-            }).apply(compiler);
-          },
-        },
-      ],
-    }),
-  });
-}
 
 test('an order whose workflow task fails answers GET with its last known view', async () => {
   const fake = new FakeVipps();
@@ -64,7 +42,7 @@ test('an order whose workflow task fails answers GET with its last known view', 
   const broken = await Worker.create({
     connection: temporal.env.nativeConnection,
     taskQueue,
-    workflowBundle: await brokenBundle(),
+    workflowBundle: await changedWorkflowBundle(),
     activities: fake.activities,
     maxCachedWorkflows: 0,
   });
