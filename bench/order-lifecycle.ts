@@ -92,7 +92,7 @@ async function main(): Promise<void> {
   const count = Number(values.orders);
   const concurrency = Number(values.concurrency);
   const env = { PATH: process.env.PATH, HOME: process.env.HOME };
-  const stack = await startLocalStack({ env, ephemeralPorts: true, overrides: { LOG_LEVEL: 'silent', EMULATOR_LOG_LEVEL: 'silent' } });
+  const stack = await startLocalStack({ env, ephemeralPorts: true, overrides: { LOG_LEVEL: 'silent', EMULATOR_LOG_LEVEL: 'silent', ...(process.env.WORKER_MAX_CACHED_WORKFLOWS && { WORKER_MAX_CACHED_WORKFLOWS: process.env.WORKER_MAX_CACHED_WORKFLOWS }) } });
   try {
     const vipps = new VippsClient(loadVippsConfig({ VIPPS_BASE_URL: stack.emulatorUrl }));
     const run = Date.now();

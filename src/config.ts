@@ -127,7 +127,8 @@ export function loadOrderPolicy(env: Env = process.env): OrderPolicy {
 }
 
 const WorkerEnv = z.object({
-  WORKER_MAX_CACHED_WORKFLOWS: positiveInt.min(2).max(100_000).default(100),
+  // 0 turns the cache off (the SDK allows 0 or at least 2).
+  WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).refine((n) => n !== 1, 'must be 0 (no cache) or at least 2').default(100),
   WORKER_STICKY_QUEUE_TIMEOUT_SECONDS: positiveInt.max(600).default(10),
 });
 

@@ -41,8 +41,8 @@ export async function createWorker({ env = process.env, temporal, quiet = false,
     namespace,
     taskQueue,
     maxCachedWorkflows,
-    // At least two task slots, never more than the cache holds (the SDK requires both).
-    maxConcurrentWorkflowTaskExecutions: Math.max(2, Math.min(40, maxCachedWorkflows)),
+    // With a cache: at least two task slots, never more than it holds (the SDK requires both).
+    maxConcurrentWorkflowTaskExecutions: maxCachedWorkflows === 0 ? 10 : Math.max(2, Math.min(40, maxCachedWorkflows)),
     stickyQueueScheduleToStartTimeout: tuning.stickyQueueScheduleToStartTimeoutMs,
     // A prebuilt bundle (npm run build) starts faster; otherwise the workflows are bundled at start.
     ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),

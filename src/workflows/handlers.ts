@@ -27,6 +27,8 @@ import type { OrderView } from './views';
 export interface OrderRuntime {
   order: OrderData;
   clock: () => number;
+  /** Brings the clock up to the task's time: first thing in an accepted Update's handler, nowhere else. */
+  syncClock: () => void;
   /** Wakes the workflow loop to decide again. */
   changed: () => void;
   view: () => OrderView;
@@ -54,6 +56,7 @@ export function registerHandlers(rt: OrderRuntime): void {
   setHandler(
     placeOrderUpdate,
     async () => {
+      rt.syncClock();
       await condition(() => order.create.status !== 'PENDING');
       if (order.create.status === 'REFUSED') {
         const error = order.create.error!;
@@ -73,6 +76,7 @@ export function registerHandlers(rt: OrderRuntime): void {
   setHandler(
     shipUpdate,
     async (raw) => {
+      rt.syncClock();
       const shipment = addShipment(order, parseCommand(ShipRequest, raw), rt.clock());
       rt.changed();
       await condition(() => answerable(findOp(order, shipment.opId)));
@@ -84,6 +88,7 @@ export function registerHandlers(rt: OrderRuntime): void {
   setHandler(
     refundUpdate,
     async (raw) => {
+      rt.syncClock();
       const refund = addRefund(order, parseCommand(RefundRequest, raw), rt.clock());
       rt.changed();
       const op = findOp(order, refund.opId);
@@ -97,6 +102,7 @@ export function registerHandlers(rt: OrderRuntime): void {
   setHandler(
     cancelUpdate,
     async (raw) => {
+      rt.syncClock();
       requestCancel(order, parseCommand(CancelRequest, raw), rt.clock());
       rt.changed();
       const stuck = () => order.ops.some((o) => (o.kind === 'release' || o.kind === 'void') && o.status === 'UNKNOWN' && o.escalated);
@@ -115,6 +121,7 @@ export function registerHandlers(rt: OrderRuntime): void {
   setHandler(
     retryCaptureUpdate,
     async () => {
+      rt.syncClock();
       const touched = retryOperations(order, rt.clock()).map((op) => ({ op, attempts: op.attempts }));
       rt.changed();
       // Wait for the attempt this retry caused, not for an older escalation.
@@ -125,6 +132,7 @@ export function registerHandlers(rt: OrderRuntime): void {
   );
 
   setHandler(customerReturnedUpdate, async () => {
+    rt.syncClock();
     if (order.status === 'PENDING_PAYMENT' && order.create.status === 'DONE' && !isAuthorized(order)) {
       const reads = order.pending.reads;
       order.pending.wake ??= 'customer returned';

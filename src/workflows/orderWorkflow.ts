@@ -19,6 +19,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import { Alarm } from './alarm';
+import { DecisionClock } from './decisionClock';
 import { addOwnOp, requestCancel } from './commands';
 import type { OrderWorkflowInput } from './requests';
 import { formatMoney } from './money';
@@ -35,7 +36,9 @@ import { startReceipt } from './receipt';
 import type { OrderView } from './views';
 
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderView> {
-  const clock = () => Date.now();
+  // Never Date.now() for a decision: see decisionClock.ts.
+  const time = new DecisionClock(workflowInfo().runStartTime.getTime());
+  const clock = () => time.now();
   const order = newOrderData(input, workflowInfo().workflowId, clock());
   let changes = 0;
   let waitingFor = input.resume ? 'the next step' : 'the payment to be created';
@@ -43,6 +46,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   const rt: OrderRuntime = {
     order,
     clock,
+    syncClock: () => time.syncWithUpdateTask(),
     changed: () => changes++,
     view: () => orderView(order, waitingFor, busy),
     answer: () => {
@@ -129,7 +133,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   }
 
   try {
-    const alarm = new Alarm();
+    const alarm = new Alarm(time);
     // An accepted command could still arrive as the order ends: drive on until nothing is left.
     for (;;) {
       await drive(alarm, () => false);
@@ -155,7 +159,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
       note(order, clock(), 'workflow cancellation requested');
       if (order.create.status === 'DONE' && !['COMPLETED', 'CANCELLED', 'PAYMENT_FAILED'].includes(order.status)) {
         requestCancel(order, { reason: 'workflow cancelled' }, clock());
-        await drive(new Alarm(), (step) => step.kind === 'wait' && openOps(order).length === 0 && order.cancel?.status !== 'REQUESTED');
+        await drive(new Alarm(time), (step) => step.kind === 'wait' && openOps(order).length === 0 && order.cancel?.status !== 'REQUESTED');
       }
       refresh(order, clock());
       operator.flush('nothing: the workflow was cancelled');
