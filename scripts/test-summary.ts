@@ -1,0 +1,45 @@
+/**
+ * The last step of `npm test`: one line with every test that ran (jest's app and package projects,
+ * the model test's cases and the failover test), read from the result files the steps before it
+ * wrote to artifacts/test-results/. CI reads that closing line; jest's own summary is per run.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+interface Counts {
+  passed: number;
+  failed: number;
+  skipped: number;
+}
+
+const dir = join(__dirname, '..', 'artifacts', 'test-results');
+
+function read(file: string): unknown {
+  const path = join(dir, file);
+  if (!existsSync(path)) throw new Error(`${path} is missing: its step of npm test did not write it`);
+  return JSON.parse(readFileSync(path, 'utf8'));
+}
+
+function jestCounts(file: string): Counts {
+  const r = read(file) as { numPassedTests: number; numFailedTests: number; numPendingTests: number; numTodoTests: number };
+  return { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + r.numTodoTests };
+}
+
+function modelCounts(file: string): Counts {
+  const r = read(file) as { passed: number; failed: number };
+  return { passed: r.passed, failed: r.failed, skipped: 0 };
+}
+
+const parts: [string, Counts][] = [
+  ['jest (app and packages)', jestCounts('jest.json')],
+  ['model test cases', modelCounts('model.json')],
+  ['failover test', jestCounts('cluster.json')],
+];
+const total = parts.reduce((t, [, c]) => ({ passed: t.passed + c.passed, failed: t.failed + c.failed, skipped: t.skipped + c.skipped }), { passed: 0, failed: 0, skipped: 0 });
+for (const [name, c] of parts) console.log(`  ${name}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+if (total.passed === 0) {
+  console.error('no test ran');
+  process.exit(1);
+}
+console.log(`tests: ${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);
+process.exit(total.failed > 0 ? 1 : 0);
