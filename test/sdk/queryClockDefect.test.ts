@@ -20,27 +20,16 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { quietTemporalLogs } from '../support/temporalLogs';
-import { startTestTemporal, type TestTemporal } from '../support/temporalServer';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { sdkTestSetup } from './sdkTestSetup';
 import { queryClockActivities } from './queryClockActivities';
 import type { Decision } from './queryClockWorkflow';
 
-jest.setTimeout(120_000);
-
+const sdk = sdkTestSetup(require.resolve('./queryClockWorkflow'));
 const EventType = temporal.api.enums.v1.EventType;
-let server: TestTemporal;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  server = await startTestTemporal();
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./queryClockWorkflow'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
-}, 120_000);
-afterAll(() => server?.teardown());
 
 function startFirstWorker(taskQueue: string): Promise<ChildProcessWithoutNullStreams> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'queryClockWorker.ts'), server.address, taskQueue], { stdio: 'pipe' });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'queryClockWorker.ts'), sdk.server.address, taskQueue], { stdio: 'pipe' });
   return new Promise((resolve, reject) => {
     child.stdout.on('data', (d: Buffer) => d.toString().includes('ready') && resolve(child));
     child.once('exit', (code) => reject(new Error(`the first worker exited (${code}) before it was ready`)));
@@ -56,7 +45,7 @@ interface Takeover {
 
 /** Steps 1–5 above with the given workflow (threshold 2.5 s: a decision at T1 picks early, at T2 late). */
 async function takeover(workflowType: 'wallClockWorkflow' | 'decisionClockWorkflow'): Promise<Takeover> {
-  const client = server.env.client;
+  const client = sdk.server.env.client;
   const taskQueue = `${workflowType}-${Date.now()}`;
   const handle = await client.workflow.start(workflowType, { taskQueue, workflowId: taskQueue, args: [2_500], workflowTaskTimeout: '10s' });
   const placed = handle.executeUpdate('place');
@@ -68,9 +57,9 @@ async function takeover(workflowType: 'wallClockWorkflow' | 'decisionClockWorkfl
       (v) => `answered ${String(v)}`,
       (e: Error) => `failed: ${e.message}`,
     );
-    const connection = await NativeConnection.connect({ address: server.address });
+    const connection = await NativeConnection.connect({ address: sdk.server.address });
     try {
-      const second = await Worker.create({ connection, taskQueue, workflowBundle: bundle, maxCachedWorkflows: 10, activities: queryClockActivities });
+      const second = await Worker.create({ connection, taskQueue, workflowBundle: sdk.bundle, maxCachedWorkflows: 10, activities: queryClockActivities });
       const { live, queryAnswer } = await second.runUntil(async () => {
         // Step 3: the timer's task is started by the frozen worker; then it dies.
         for (let i = 0; i < 100; i++) {
@@ -86,7 +75,7 @@ async function takeover(workflowType: 'wallClockWorkflow' | 'decisionClockWorkfl
       const history = await handle.fetchHistory();
       let replayError: string | undefined;
       try {
-        await Worker.runReplayHistory({ workflowBundle: bundle }, history, taskQueue);
+        await Worker.runReplayHistory({ workflowBundle: sdk.bundle }, history, taskQueue);
       } catch (err) {
         replayError = (err as Error).message;
       }

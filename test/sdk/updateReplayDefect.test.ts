@@ -14,27 +14,16 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
-import { quietTemporalLogs } from '../support/temporalLogs';
-import { startTestTemporal, type TestTemporal } from '../support/temporalServer';
+import { Worker } from '@temporalio/worker';
+import { sdkTestSetup } from './sdkTestSetup';
 import { RawWorker } from './rawWorker';
 
-jest.setTimeout(120_000);
-
+const sdk = sdkTestSetup(require.resolve('./updateReplayWorkflow'));
 const EventType = temporal.api.enums.v1.EventType;
-let server: TestTemporal;
-let bundle: WorkflowBundleWithSourceMap;
-
-beforeAll(async () => {
-  quietTemporalLogs();
-  server = await startTestTemporal();
-  bundle = await bundleWorkflowCode({ workflowsPath: require.resolve('./updateReplayWorkflow'), logger: { trace() {}, debug() {}, info() {}, warn() {}, error() {}, log() {} } });
-}, 120_000);
-afterAll(() => server?.teardown());
 
 /** Writes the history up to the task that carries A's activity result and B's request, answered in `order`. */
 async function history(order: 'complete A, accept B' | 'accept B, B schedules, complete A'): Promise<temporal.api.history.v1.IHistory> {
-  const client = server.env.client;
+  const client = sdk.server.env.client;
   const raw = new RawWorker(client, `defect-${Date.now()}-${Math.random().toString(36).slice(2)}`);
   const handle = await client.workflow.start('updateReplayWorkflow', { taskQueue: raw.taskQueue, workflowId: raw.taskQueue });
   await raw.completeWorkflowTask(await raw.pollWorkflowTask(), []);
@@ -58,7 +47,7 @@ async function history(order: 'complete A, accept B' | 'accept B, B schedules, c
 
 async function replayError(h: temporal.api.history.v1.IHistory): Promise<string | undefined> {
   try {
-    await Worker.runReplayHistory({ workflowBundle: bundle }, h);
+    await Worker.runReplayHistory({ workflowBundle: sdk.bundle }, h);
     return undefined;
   } catch (err) {
     return (err as Error).message;
