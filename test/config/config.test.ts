@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_DEFAULT_CREDENTIALS, loadEmulatorConfig } from '@vipps-orders/vipps-emulator';
-import { ConfigError, DEV_ORDER_API_KEY, DEV_VIPPS_CREDENTIALS, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, redactConfig } from '../../src/config';
+import { ConfigError, DEV_ORDER_API_KEY, DEV_VIPPS_CREDENTIALS, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, loadWorkerTuning, redactConfig } from '../../src/config';
 
 describe('configuration', () => {
   test('defaults point the client at the local emulator with its development credentials', () => {
@@ -80,4 +80,11 @@ describe('service secrets and URLs', () => {
 test('empty variables count as unset', () => {
   expect(loadVippsConfig({ VIPPS_CLIENT_ID: '', VIPPS_MSN: '' }).clientId).toBe(EMULATOR_DEFAULT_CREDENTIALS.clientId);
   expect(loadServiceConfig({ ORDER_API_KEY: '' }).usingDevApiKey).toBe(true);
+});
+
+test('WORKER_MAX_CACHED_WORKFLOWS: 0 turns the cache off, 1 is refused by name (the SDK needs 0 or at least 2)', () => {
+  expect(loadWorkerTuning({}).maxCachedWorkflows).toBe(100);
+  expect(loadWorkerTuning({ WORKER_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0);
+  expect(() => loadWorkerTuning({ WORKER_MAX_CACHED_WORKFLOWS: '1' })).toThrow(ConfigError);
+  expect(() => loadWorkerTuning({ WORKER_MAX_CACHED_WORKFLOWS: '1' })).toThrow('WORKER_MAX_CACHED_WORKFLOWS: must be 0 (no cache) or at least 2');
 });
