@@ -18,8 +18,10 @@ import {
   RefundModificationRequest,
 } from './schemas/epayment';
 import { OrderCategory, OrderManagementId, OrderManagementOrderId, OrderV2Response, type PaymentType, Receipt } from './schemas/receipt';
+import { LedgerDate, LedgersResponse, type ReportDatePage, type ReportFeedPage, type ReportLedger, ReportPageResponse, ReportTopic } from './schemas/report';
 import { ListWebhooksResponse, RegisterWebhookRequest, RegisterWebhookResponse } from './schemas/webhooks';
 import { describeIssues } from './schemas/zodIssues';
+import { badCursor, cursorQuery, REPEATED } from './reportPaging';
 import { sendRequest } from './transport';
 
 export interface VippsClientOptions {
@@ -37,7 +39,7 @@ export interface IdempotentCall {
 const PRODUCTION_HOST = 'api.vipps.no';
 
 /**
- * Typed client for the Vipps MobilePay ePayment v1, Webhooks v1 and Order Management v2 APIs.
+ * Typed client for the Vipps MobilePay ePayment v1, Webhooks v1, Order Management v2 and Report v2 APIs.
  * Talks to the emulator, apitest.vipps.no and api.vipps.no alike; only the config differs.
  * Bodies are validated by zod on the way out (nothing invalid is sent) and on the way in.
  */
@@ -175,6 +177,58 @@ export class VippsClient {
     });
   }
 
+  // ---- Report API 2.0 (settlements) -----------------------------------------------------------
+
+  /** Every ledger these keys may read (all pages), optionally only the one settling for a handle such as `api:123456`. */
+  async listLedgers(filter: { settlesForRecipientHandle?: string } = {}): Promise<ReportLedger[]> {
+    const ledgers: ReportLedger[] = [];
+    let query = filter.settlesForRecipientHandle === undefined ? '' : `?settlesForRecipientHandles=${encodeURIComponent(filter.settlesForRecipientHandle)}`;
+    for (;;) {
+      const page = await this.call('getLedgers', 'GET', `/settlement/v1/ledgers${query}`, { responseSchema: LedgersResponse });
+      ledgers.push(...page.items);
+      if (!page.cursor) return ledgers;
+      if (query.endsWith(`=${encodeURIComponent(page.cursor)}`)) throw badCursor('getLedgers', REPEATED);
+      query = `?cursor=${encodeURIComponent(page.cursor)}`;
+    }
+  }
+
+  /** One page of a ledger's funds or fees feed, from `cursor` (the start when omitted). */
+  async getReportFeed(ledgerId: string, topic: ReportTopic, cursor?: string): Promise<ReportFeedPage> {
+    const url = `${this.reportPath('getReportFeed', ledgerId, topic)}/feed${cursorQuery(cursor)}`;
+    const page = await this.call('getReportFeed', 'GET', url, { responseSchema: ReportPageResponse });
+    // Without a cursor the only way on would be from the start again, which reads everything twice.
+    if (!page.cursor) throw badCursor('getReportFeed', 'the feed must always return a cursor');
+    return { items: page.items, cursor: page.cursor, tryLater: page.tryLater === true };
+  }
+
+  /** One page of a closed ledger date; `{ ready: false }` while the date is not closed (404 or `tryLater`). */
+  async getReportByDate(ledgerId: string, topic: ReportTopic, ledgerDate: string, cursor?: string): Promise<ReportDatePage> {
+    const date = this.checkBody('getReportByDate', LedgerDate, ledgerDate);
+    const url = `${this.reportPath('getReportByDate', ledgerId, topic)}/dates/${date}${cursorQuery(cursor)}`;
+    try {
+      const page = await this.call('getReportByDate', 'GET', url, { responseSchema: ReportPageResponse });
+      if (page.tryLater === true) return { ready: false };
+      return { ready: true, items: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+    } catch (err) {
+      if (err instanceof VippsApiError && err.kind === 'http' && err.status === 404) return { ready: false };
+      throw err;
+    }
+  }
+
+  /** A whole ledger date, every page; `{ ready: false }` while it is not closed. */
+  async readLedgerDate(ledgerId: string, topic: ReportTopic, ledgerDate: string): Promise<ReportDatePage> {
+    const items = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.getReportByDate(ledgerId, topic, ledgerDate, cursor);
+      if (!page.ready) return page;
+      items.push(...page.items);
+      if (page.cursor !== undefined && page.cursor === cursor) throw badCursor('getReportByDate', REPEATED);
+      cursor = page.cursor;
+    } while (cursor);
+    return { ready: true, items };
+  }
+
   // ---- plumbing --------------------------------------------------------------------------------
 
   private async call<T extends z.ZodType>(
@@ -232,5 +286,10 @@ export class VippsClient {
 
   private orderId(operation: string, orderId: string): string {
     return encodeURIComponent(this.checkBody(operation, OrderManagementOrderId, orderId));
+  }
+
+  private reportPath(operation: string, ledgerId: string, topic: ReportTopic): string {
+    const id = encodeURIComponent(this.checkBody(operation, z.string().min(1).max(100), ledgerId));
+    return `/report/v2/ledgers/${id}/${this.checkBody(operation, ReportTopic, topic)}`;
   }
 }

@@ -18,7 +18,15 @@ export interface VippsErrorDetails {
   cause?: unknown;
 }
 
-const RETRYABLE_STATUSES = new Set([423, 429]);
+/** 408: the request timed out on its way; the same key again is safe and may succeed. */
+const RETRYABLE_STATUSES = new Set([408, 423, 429]);
+
+/**
+ * Statuses that say the request was not processed even without an ErrorCode: 401 and 403 come
+ * from the API gateway's credential check, before the request reaches the payment API (the docs:
+ * "429/401/403 may come from the Azure APIM layer"), so nothing can have been applied.
+ */
+const NOT_PROCESSED_STATUSES = new Set([401, 403]);
 
 /**
  * The one error type of the Vipps client. `retryable` says whether sending the same request again,
@@ -37,6 +45,12 @@ export class VippsApiError extends Error {
   readonly fieldErrors: { name: string; reason: string }[];
   readonly retryAfterMs?: number;
   readonly retryable: boolean;
+  /**
+   * Vipps said, in a way we can trust, that this request was not carried out (and will not be for
+   * this key). False for everything else, including a final 4xx that carries no Vipps ErrorCode:
+   * a proxy or gateway may answer that after the request reached Vipps, so its outcome is unknown.
+   */
+  readonly definite: boolean;
 
   constructor(details: VippsErrorDetails) {
     super(VippsApiError.describe(details), { cause: details.cause });
@@ -50,6 +64,7 @@ export class VippsApiError extends Error {
     this.fieldErrors = details.fieldErrors ?? [];
     this.retryAfterMs = details.retryAfterMs;
     this.retryable = VippsApiError.isRetryable(details);
+    this.definite = VippsApiError.isDefiniteRefusal(details);
   }
 
   static isRetryable(d: Pick<VippsErrorDetails, 'kind' | 'status' | 'errorCode'>): boolean {
@@ -57,6 +72,22 @@ export class VippsApiError extends Error {
     if (d.kind !== 'http' || d.status === undefined) return false;
     if (d.errorCode !== undefined && RETRYABLE_ERROR_CODES.has(d.errorCode)) return true;
     return d.status >= 500 || RETRYABLE_STATUSES.has(d.status);
+  }
+
+  /**
+   * A definite refusal: a request our client refused to send; a Vipps problem answer with its
+   * ErrorCode (not a "try later" one); a 400 problem naming the fields Vipps' schema check refused
+   * (documented: schema errors carry field names and no ErrorCode); or 401/403 (see
+   * NOT_PROCESSED_STATUSES). A bare 4xx (no code, no fields), 404 without 5090, 408, 409 or 422
+   * without a code are not: the request may have reached Vipps and been applied.
+   */
+  static isDefiniteRefusal(d: Pick<VippsErrorDetails, 'kind' | 'status' | 'errorCode' | 'fieldErrors'>): boolean {
+    if (d.kind === 'invalid-request') return true;
+    if (d.kind !== 'http' || d.status === undefined || d.status < 400 || d.status >= 500) return false;
+    if (VippsApiError.isRetryable(d)) return false;
+    if (d.errorCode !== undefined) return true;
+    if (NOT_PROCESSED_STATUSES.has(d.status)) return true;
+    return d.status === 400 && (d.fieldErrors?.length ?? 0) > 0;
   }
 
   private static describe(d: VippsErrorDetails): string {
@@ -83,6 +114,7 @@ export class VippsApiError extends Error {
       errorCode: this.errorCode,
       traceId: this.traceId,
       retryable: this.retryable,
+      definite: this.definite,
       retryAfterMs: this.retryAfterMs,
       fieldErrors: this.fieldErrors,
     };

@@ -5,3 +5,4 @@ export * from './webhooks';
 export * from './accessToken';
 export * from './zodIssues';
 export * from './uri';
+export * from './report';
