@@ -15,7 +15,9 @@ import { accessTokenRoutes } from './routes/accessToken';
 import { controlRoutes } from './routes/control';
 import { epaymentRoutes } from './routes/epayment';
 import { landingRoutes } from './routes/landing';
+import { ledgerControlRoutes } from './routes/ledgerControl';
 import { orderManagementRoutes } from './routes/orderManagement';
+import { reportRoutes } from './routes/report';
 import { webhookRoutes } from './routes/webhooks';
 import { EmulatorState } from './state/emulatorState';
 import { WebhookDispatcher } from './webhooks/dispatcher';
@@ -54,7 +56,15 @@ function redactUrl(url: string): string {
 export function buildEmulator(config: EmulatorConfig, options: EmulatorOptions = {}): Emulator {
   const clock = options.clock ?? systemClock;
   let publicUrl = (options.publicUrl ?? config.publicUrl).replace(/\/+$/, '');
-  const state = new EmulatorState(clock);
+  const acceptedMsns = [config.credentials.msn, ...(options.additionalMsns ?? []).filter((m) => m !== config.credentials.msn)];
+  const state = new EmulatorState(clock, {
+    currency: config.currency,
+    msns: acceptedMsns,
+    defaultFee: { fixedMinor: config.feeFixedMinor, percentBasisPoints: config.feePercentBasisPoints },
+    timeZone: config.ledgerTimeZone,
+    cutoffMinutes: config.ledgerCutoffMinutes,
+    autoClose: config.ledgerAutoClose,
+  });
   const restored = config.stateFile === undefined ? undefined : loadState(config.stateFile, state);
 
   const app = Fastify({
@@ -108,7 +118,7 @@ export function buildEmulator(config: EmulatorConfig, options: EmulatorOptions =
     payments,
     dispatcher,
     tokens,
-    acceptedMsns: [config.credentials.msn, ...(options.additionalMsns ?? []).filter((m) => m !== config.credentials.msn)],
+    acceptedMsns,
     publicUrl: () => publicUrl,
     // The token signing key is kept: tokens stay valid across a reset, with or without a state file.
     reset: async () => {
@@ -126,8 +136,10 @@ export function buildEmulator(config: EmulatorConfig, options: EmulatorOptions =
   void app.register(epaymentRoutes(context));
   void app.register(webhookRoutes(context));
   void app.register(orderManagementRoutes(context));
+  void app.register(reportRoutes(context));
   void app.register(landingRoutes(context));
   void app.register(controlRoutes(context));
+  void app.register(ledgerControlRoutes(context));
 
   return {
     app,

@@ -1,5 +1,7 @@
 import { formatIssues } from '@vipps-orders/vipps/schemas';
 import { z } from 'zod';
+import { percentToBasisPoints } from './settlement/fees';
+import { isTimeZone, parseCutoff } from './settlement/ledgerCalendar';
 
 /**
  * The emulator's settings, read from environment variables and parsed by zod. A bad value stops
@@ -57,6 +59,12 @@ const EmulatorEnv = z.object({
     .string()
     .default('')
     .transform((s) => s.split(',').map((h) => h.trim()).filter(Boolean)),
+  EMULATOR_FEE_FIXED_MINOR: z.coerce.number().int().min(0).max(100_000).default(100),
+  EMULATOR_FEE_PERCENT: z.string().regex(/^\d{1,2}(\.\d{1,2})?$/, 'must be a percentage such as 1.75').default('1.75').transform(percentToBasisPoints),
+  EMULATOR_LEDGER_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Oslo').default('Europe/Oslo'),
+  EMULATOR_LEDGER_CUTOFF: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM (24 hours)').default('00:00').transform(parseCutoff),
+  EMULATOR_LEDGER_AUTO_CLOSE: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  EMULATOR_REPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(1000),
   EMULATOR_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   EMULATOR_STATE_FILE: z.string().min(1).optional(),
 });
@@ -95,6 +103,16 @@ export interface EmulatorConfig {
   webhookHttpHosts: string[];
   logLevel: string;
   credentials: EmulatorCredentials;
+  /** Report API: the fee of a capture is feeFixedMinor + feePercentBasisPoints/100 % of it (per sales unit, changeable at run time). */
+  feeFixedMinor: number;
+  feePercentBasisPoints: number;
+  /** A ledger date runs from the cutoff (minutes after local midnight in this time zone) to the next day's. */
+  ledgerTimeZone: string;
+  ledgerCutoffMinutes: number;
+  /** Close a ledger date (and schedule its payout) by itself once the clock passes its cutoff. */
+  ledgerAutoClose: boolean;
+  /** Entries per page of the Report API (at most 1000, as the real one). */
+  reportPageSize: number;
   /**
    * JSON file that keeps payments, idempotency keys, webhooks, receipts, the ledger and the token
    * signing key across restarts (loaded at start, written shortly after changes and on close).
@@ -121,6 +139,12 @@ export function loadEmulatorConfig(env: Env = process.env, overrides: { port?: n
     webhookMaxAgeMs: e.EMULATOR_WEBHOOK_MAX_AGE_HOURS * 3600 * 1000,
     webhookHttpHosts: e.EMULATOR_WEBHOOK_HTTP_HOSTS,
     logLevel: e.EMULATOR_LOG_LEVEL,
+    feeFixedMinor: e.EMULATOR_FEE_FIXED_MINOR,
+    feePercentBasisPoints: e.EMULATOR_FEE_PERCENT,
+    ledgerTimeZone: e.EMULATOR_LEDGER_TIMEZONE,
+    ledgerCutoffMinutes: e.EMULATOR_LEDGER_CUTOFF,
+    ledgerAutoClose: e.EMULATOR_LEDGER_AUTO_CLOSE,
+    reportPageSize: e.EMULATOR_REPORT_PAGE_SIZE,
     credentials: {
       clientId: credentials.VIPPS_CLIENT_ID,
       clientSecret: credentials.VIPPS_CLIENT_SECRET,

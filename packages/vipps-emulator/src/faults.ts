@@ -31,9 +31,11 @@ export const FailNextRule = z.strictObject({
   errorCode: knownErrorCode.optional(),
   /**
    * With `when: after` only: `corrupt` answers 200 with a body that is not the API's schema (the
-   * operation did run); `slow` sends the real answer `delayMs` late, past a client's timeout.
+   * operation did run); `slow` sends the real answer `delayMs` late, past a client's timeout;
+   * `bare` answers `status` (e.g. 400) with a proxy's plain HTML page instead of a Vipps problem:
+   * no ErrorCode, no fields, as a gateway between merchant and Vipps may answer after the call went through.
    */
-  answer: z.enum(['error', 'corrupt', 'slow']).default('error'),
+  answer: z.enum(['error', 'corrupt', 'slow', 'bare']).default('error'),
   delayMs: z.int().min(1).max(120_000).optional(),
 }).superRefine((rule, ctx) => {
   if (rule.answer !== 'error' && rule.when !== 'after') ctx.addIssue({ code: 'custom', path: ['answer'], message: `"${rule.answer}" needs when: "after" (the operation runs, then its answer is spoiled)` });
@@ -74,7 +76,7 @@ export type FaultConfig = z.infer<typeof FaultConfig>;
 
 export interface FaultHit {
   status: number;
-  answer?: 'error' | 'corrupt' | 'slow';
+  answer?: 'error' | 'corrupt' | 'slow' | 'bare';
   delayMs?: number;
   retryAfterSeconds?: number;
   errorCode?: VippsErrorCode;

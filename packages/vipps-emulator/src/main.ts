@@ -69,7 +69,7 @@ async function main(args: readonly string[]): Promise<void> {
       `Vipps MobilePay emulator listening on ${running.url}`,
       `  Point the client at it:  VIPPS_BASE_URL=${running.url}`,
       `  Landing pages:           ${running.publicUrl}/landing?token=…`,
-      `  Control API:             ${running.url}/_emulator/health (reset, payments, ledger, faults, webhook-deliveries)`,
+      `  Control API:             ${running.url}/_emulator/health (reset, payments, ledger, ledgers, faults, webhook-deliveries)`,
       config.stateFile
         ? `  State file:              ${config.stateFile} (loaded at start, saved on changes and at shutdown)`
         : '  State:                   in memory only (set EMULATOR_STATE_FILE to keep it across restarts)',

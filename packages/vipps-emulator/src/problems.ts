@@ -12,6 +12,7 @@ import { newTraceId, newUuid } from './ids';
  *   for domain errors and field names in `extraDetails` for schema errors;
  * - Webhooks: `ProblemDetails`, which forbids any property beyond its seven;
  * - Order Management: `ErrorResponse` with `invalidParams` (application/json);
+ * - Report: `Problem` (application/problem+json), and `{ errorCode, errorMessage, contextId }` for a 500;
  * - the API gateway (401, 429): `{ statusCode, message }`;
  * - the access-token endpoint: an Azure AD style error.
  */
@@ -91,6 +92,22 @@ export function orderManagementError(input: ProblemInput): ApiResponse {
   return { ...jsonResponse(input.status, body), headers: input.headers };
 }
 
+export function reportProblem(input: ProblemInput): ApiResponse {
+  if (input.status === 500) {
+    const body = { errorCode: 10001, errorMessage: input.detail, contextId: newUuid() };
+    return { ...jsonResponse(500, body), headers: input.headers };
+  }
+  const body = {
+    type: `https://httpstatuses.io/${input.status}`,
+    title: input.title ?? statusTitle(input.status),
+    status: input.status,
+    detail: input.detail,
+    instance: input.path.split('?')[0] ?? input.path,
+    extraDetails: extraDetailsOf(input),
+  };
+  return { ...jsonResponse(input.status, body, PROBLEM_JSON), headers: input.headers };
+}
+
 /** The body the API gateway sends before a request reaches an API (bad token, rate limit). */
 export function gatewayError(status: number, message: string, headers?: Record<string, string>): ApiResponse {
   return { ...jsonResponse(status, { statusCode: status, message }), headers };
@@ -122,6 +139,8 @@ export function apiProblem(api: ApiKind, input: ProblemInput): ApiResponse {
       return webhooksProblem(input);
     case 'orderManagement':
       return orderManagementError(input);
+    case 'report':
+      return reportProblem(input);
     case 'accessToken':
       return accessTokenError(input.status, 'invalid_request', input.detail, 900_000 + input.status, new Date());
     case 'landing':

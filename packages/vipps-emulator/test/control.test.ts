@@ -89,6 +89,19 @@ describe('emulator control API', () => {
     expect(((await vipps.getPayment(reference)).body as { captureGuaranteedUntil: string }).captureGuaranteedUntil).toBe(until);
   });
 
+  it('approves with a capture guarantee of its own, and refuses a bad one naming the field', async () => {
+    const reference = await create();
+    const bad = await control(emu, 'POST', `/payments/${reference}/approve`, { captureGuaranteeSeconds: 0 });
+    expect(bad.status).toBe(400);
+    expect((bad.body as { fields: { name: string }[] }).fields[0]?.name).toBe('captureGuaranteeSeconds');
+    expect(((await vipps.getPayment(reference)).body as { state: string }).state).toBe('CREATED');
+    const before = Date.now();
+    expect((await control(emu, 'POST', `/payments/${reference}/approve`, { captureGuaranteeSeconds: 30 })).status).toBe(200);
+    const until = Date.parse(((await vipps.getPayment(reference)).body as { captureGuaranteedUntil: string }).captureGuaranteedUntil);
+    expect(until).toBeGreaterThanOrEqual(before + 30_000);
+    expect(until).toBeLessThan(Date.now() + 30_000 + 1);
+  });
+
   it('records every money movement once in the ledger with totals per currency', async () => {
     const reference = await vipps.authorizedPayment(10_000);
     await vipps.capture(reference, 6_000, 'ledger-cap');

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { STATUS_CODES } from 'node:http';
 import { type FastifyReply, type FastifyRequest, type preHandlerAsyncHookHandler } from 'fastify';
 import { subscriptionKeyFingerprint } from '../auth/accessTokens';
 import { type EmulatorContext } from '../context';
@@ -15,8 +16,8 @@ import { type ApiKind, type OperationName } from './routeConfig';
  */
 
 export interface GuardOptions {
-  api: Extract<ApiKind, 'epayment' | 'webhooks' | 'orderManagement'>;
-  /** ePayment and Order Management require the MSN header; Webhooks falls back to the configured MSN. */
+  api: Extract<ApiKind, 'epayment' | 'webhooks' | 'orderManagement' | 'report'>;
+  /** ePayment and Order Management require the MSN header; Webhooks and Report fall back to the configured MSN. */
   msnRequired: boolean;
   /** 30 in the ePayment and Webhooks specs, 100 in Order Management. */
   systemHeaderMaxLength: number;
@@ -118,6 +119,12 @@ function enforceRateLimit(
   }
 }
 
+/** What a reverse proxy sends for an error of its own: an HTML page, nothing of Vipps' problem shape. */
+function proxyPage(status: number): ApiResponse {
+  const title = `${status} ${STATUS_CODES[status] ?? 'Error'}`;
+  return { status, contentType: 'text/html', body: `<html><head><title>${title}</title></head><body><center><h1>${title}</h1></center><hr><center>proxy</center></body></html>` };
+}
+
 /**
  * Sends an operation's answer, unless a `when: after` fault spoils it (the operation did run): an
  * error instead, a 2xx body that does not parse, or the real answer too late.
@@ -131,5 +138,6 @@ export async function finish(ctx: EmulatorContext, request: FastifyRequest, repl
     return sendApiResponse(reply, response);
   }
   if (hit.answer === 'corrupt') return sendApiResponse(reply, jsonResponse(200, { corrupted: 'this body is not the API schema' }));
+  if (hit.answer === 'bare') return sendApiResponse(reply, proxyPage(hit.status));
   return sendApiResponse(reply, faultResponse(api, hit, request.url));
 }

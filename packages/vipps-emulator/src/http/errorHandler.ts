@@ -8,6 +8,7 @@ export function apiForPath(url: string): ApiKind {
   if (url.startsWith('/epayment/')) return 'epayment';
   if (url.startsWith('/webhooks/')) return 'webhooks';
   if (url.startsWith('/order-management/')) return 'orderManagement';
+  if (url.startsWith('/report/') || url.startsWith('/settlement/')) return 'report';
   if (url.startsWith('/accesstoken/')) return 'accessToken';
   if (url.startsWith('/landing')) return 'landing';
   return 'control';

@@ -1,6 +1,6 @@
 /** Which API a route belongs to decides the error body shape; the operation name keys faults and limits. */
 
-export type ApiKind = 'accessToken' | 'epayment' | 'webhooks' | 'orderManagement' | 'landing' | 'control';
+export type ApiKind = 'accessToken' | 'epayment' | 'webhooks' | 'orderManagement' | 'report' | 'landing' | 'control';
 
 export const OPERATION_NAMES = [
   'accessToken',
@@ -17,6 +17,9 @@ export const OPERATION_NAMES = [
   'createReceipt',
   'getOrder',
   'putCategory',
+  'getLedgers',
+  'getReportFeed',
+  'getReportByDate',
 ] as const;
 export type OperationName = (typeof OPERATION_NAMES)[number];
 

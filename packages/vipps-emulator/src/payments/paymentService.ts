@@ -1,5 +1,6 @@
 import { type EmulatorConfig } from '../config';
 import {
+  type Amount,
   type CancelModificationRequest,
   type CaptureModificationRequest,
   type CreatePaymentRequest,
@@ -22,20 +23,10 @@ import * as machine from './paymentMachine';
 import { type Payment, type PaymentEventRecord, type TransitionContext, type TransitionResult } from './paymentMachine';
 import { toGetPaymentResponse, toModificationResponse, toPaymentEvent } from './paymentViews';
 
-const LEDGER_KIND: Partial<Record<PaymentEventRecord['name'], MovementKind>> = {
-  AUTHORIZED: 'authorize',
-  CAPTURED: 'capture',
-  CANCELLED: 'cancel',
-  REFUNDED: 'refund',
-};
+const LEDGER_KIND: Partial<Record<PaymentEventRecord['name'], MovementKind>> = { AUTHORIZED: 'authorize', CAPTURED: 'capture', CANCELLED: 'cancel', REFUNDED: 'refund' };
 
 /** Idempotency conflicts answer with the code of the operation being attempted. */
-const CONFLICT_CODE = {
-  createPayment: 4020,
-  cancelPayment: 4020,
-  capturePayment: 4010,
-  refundPayment: 4150,
-} as const;
+const CONFLICT_CODE = { createPayment: 4020, cancelPayment: 4020, capturePayment: 4010, refundPayment: 4150 } as const;
 type IdempotentOperation = keyof typeof CONFLICT_CODE;
 
 const REDIRECT_FLOWS = new Set(['WEB_REDIRECT', 'NATIVE_REDIRECT', 'QR']);
@@ -185,8 +176,9 @@ export class PaymentService {
     return payment && this.find(payment.msn, payment.reference);
   }
 
-  approveByUser(key: PaymentKey): UserActionResult {
-    return this.userAction(key, (p) => this.authorizeTransition(p));
+  /** `captureGuaranteeMs` overrides the configured guarantee for this payment (tests of short deadlines). */
+  approveByUser(key: PaymentKey, captureGuaranteeMs?: number): UserActionResult {
+    return this.userAction(key, (p) => this.authorizeTransition(p, captureGuaranteeMs));
   }
 
   rejectByUser(key: PaymentKey): UserActionResult {
@@ -195,6 +187,11 @@ export class PaymentService {
 
   expireNow(key: PaymentKey): UserActionResult {
     return this.userAction(key, (p, ctx) => machine.expire(p, ctx));
+  }
+
+  /** A refund made in the business portal: no Idempotency-Key, the API's rules, the same event and webhook. */
+  refundFromPortal(key: PaymentKey, amount: Amount): UserActionResult {
+    return this.userAction(key, (p, ctx) => machine.refund(p, ctx, amount, null));
   }
 
   setCaptureDeadline(key: PaymentKey, at: number): UserActionResult {
@@ -215,9 +212,9 @@ export class PaymentService {
     return { ok: true, payment: result.payment };
   }
 
-  private authorizeTransition(payment: Payment): TransitionResult {
+  private authorizeTransition(payment: Payment, captureGuaranteeMs = this.config.captureGuaranteeMs): TransitionResult {
     return machine.authorize(payment, this.ctx(), {
-      captureGuaranteeMs: this.config.captureGuaranteeMs,
+      captureGuaranteeMs,
       sub: payment.details.profileScope ? newUuid() : undefined,
     });
   }

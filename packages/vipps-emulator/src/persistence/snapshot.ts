@@ -5,7 +5,7 @@ import { type StateFileContent, STATE_FILE_VERSION } from './stateFileSchema';
 /**
  * Between the in-memory stores and the state file. Saved: payments (with events, landing tokens
  * and deadlines), idempotency records, webhook registrations (with secrets), Order Management
- * receipts and categories, the ledger and the token signing key.
+ * receipts and categories, the ledger, the settlement ledgers (Report API) and the token signing key.
  *
  * Not saved, on purpose: webhook deliveries still queued or being retried (events not yet
  * delivered at shutdown are not re-sent after a restart; the shop's polling covers them), the
@@ -23,6 +23,7 @@ export function takeSnapshot(state: EmulatorState, accessTokenKey: Buffer, now: 
     webhooks: state.webhooks.all(),
     orders: state.orders.all(),
     ledger: state.ledger.list(),
+    settlement: state.settlement.snapshot(),
   };
 }
 
@@ -49,4 +50,8 @@ export function restoreSnapshot(state: EmulatorState, content: StateFileContent)
     if (seq !== i + 1) throw new Error(`ledger entry ${i + 1} has seq ${seq}`);
     state.ledger.append(entry);
   });
+  if (content.settlement) {
+    if (content.settlement.appliedMovements > content.ledger.length) throw new Error('the settlement ledgers are ahead of the money movements');
+    state.settlement.restore(content.settlement);
+  }
 }

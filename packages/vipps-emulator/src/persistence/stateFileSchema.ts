@@ -13,9 +13,11 @@ import {
 import { OPERATION_NAMES } from '../http/routeConfig';
 import { type Payment } from '../payments/paymentMachine';
 import { type ScopedIdempotencyRecord } from '../state/idempotencyStore';
+import { type SettlementSnapshot } from '../settlement/settlementBook';
 import { type LedgerEntry } from '../state/ledger';
 import { type KeyedOrderRecord } from '../state/orderStore';
 import { type WebhookRegistration } from '../webhooks/registrations';
+import { StoredSettlement } from './settlementSchema';
 
 /**
  * The emulator's state file, version 1: one JSON object written whole (temp file + rename).
@@ -38,6 +40,8 @@ export interface StateFileContent {
   orders: KeyedOrderRecord[];
   /** In sequence order. */
   ledger: LedgerEntry[];
+  /** The Report API's ledgers; absent in files from before they existed (then rebuilt from `ledger`). */
+  settlement?: SettlementSnapshot;
 }
 
 const EpochMs = z.number().int().nonnegative();
@@ -139,4 +143,5 @@ export const StateFileV1 = z.object({
   webhooks: z.array(StoredWebhook),
   orders: z.array(StoredOrder),
   ledger: z.array(StoredLedgerEntry),
+  settlement: StoredSettlement.optional(),
 });

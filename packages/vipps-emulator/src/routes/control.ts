@@ -1,6 +1,6 @@
 import { type FastifyPluginCallback, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { DateTime, describeIssues, Msn, PaymentState } from '@vipps-orders/vipps/schemas';
+import { DateTime, describeIssues, MAX_AMOUNT_MINOR, Msn, PaymentState } from '@vipps-orders/vipps/schemas';
 import { type EmulatorContext } from '../context';
 import { FaultConfig } from '../faults';
 import { ApiError, emptyResponse, jsonResponse, sendApiResponse } from '../http/apiResponse';
@@ -24,6 +24,9 @@ const MsnQuery = z.strictObject({ msn: Msn.optional() });
 const LedgerQuery = z.strictObject({ msn: Msn.optional(), reference: z.string().min(1).optional() });
 const DeliveriesQuery = z.strictObject({ reference: z.string().min(1).optional() });
 const CaptureDeadlineBody = z.strictObject({ captureGuaranteedUntil: DateTime });
+const PortalRefundBody = z.strictObject({ amount: z.int().min(1).max(MAX_AMOUNT_MINOR) });
+/** Approving with a guarantee of its own: a capture deadline seconds away, without racing the order's first read. */
+const ApproveBody = z.strictObject({ captureGuaranteeSeconds: z.int().min(1).max(366 * 24 * 3600).optional() });
 
 function parse<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {
   const result = schema.safeParse(value ?? {});
@@ -115,15 +118,23 @@ export function controlRoutes(ctx: EmulatorContext): FastifyPluginCallback {
     app.get('/_emulator/payments/:reference', cfg, (request, reply) =>
       sendApiResponse(reply, jsonResponse(200, internalView(paymentFor(request)))),
     );
-    app.post('/_emulator/payments/:reference/approve', cfg, (request, reply) =>
-      answer(reply, ctx.payments.approveByUser(paymentFor(request))),
-    );
+    app.post('/_emulator/payments/:reference/approve', cfg, (request, reply) => {
+      const payment = paymentFor(request);
+      const { captureGuaranteeSeconds } = parse(ApproveBody, request.body);
+      return answer(reply, ctx.payments.approveByUser(payment, captureGuaranteeSeconds === undefined ? undefined : captureGuaranteeSeconds * 1000));
+    });
     app.post('/_emulator/payments/:reference/reject', cfg, (request, reply) =>
       answer(reply, ctx.payments.rejectByUser(paymentFor(request))),
     );
     app.post('/_emulator/payments/:reference/expire', cfg, (request, reply) =>
       answer(reply, ctx.payments.expireNow(paymentFor(request))),
     );
+    // As the merchant in the business portal: a refund the shop's own code did not make.
+    app.post('/_emulator/payments/:reference/portal-refund', cfg, (request, reply) => {
+      const payment = paymentFor(request);
+      const { amount } = parse(PortalRefundBody, request.body);
+      return answer(reply, ctx.payments.refundFromPortal(payment, { currency: payment.amount.currency, value: amount }));
+    });
     app.put('/_emulator/payments/:reference/capture-deadline', cfg, (request, reply) => {
       const payment = paymentFor(request);
       const body = parse(CaptureDeadlineBody, request.body);

@@ -61,6 +61,11 @@ export class Ledger {
     return filter.msn === undefined ? [...this.entries] : this.entries.filter((e) => e.msn === filter.msn);
   }
 
+  /** The entries after the first `count` (sequence numbers run 1, 2, 3, … with no gaps). */
+  after(count: number): readonly LedgerEntry[] {
+    return this.entries.slice(count);
+  }
+
   totalsByCurrency(): Record<string, CurrencyTotals> {
     return Object.fromEntries([...this.totals].map(([currency, t]) => [currency, { ...t }]));
   }

@@ -14,7 +14,7 @@ import { type HttpResult } from '../support/emulator';
  * (access token). So, on an in-memory copy of each spec (the files stay verbatim):
  *   1. every response whose single media type is JSON-ish is re-keyed to `application/json`, and
  *      the declared media type is remembered so the emulator's Content-Type can be checked too;
- *   2. operations without an operationId (the Webhooks spec has none) get the names used here.
+ *   2. operations without an operationId (the Webhooks spec and most of the Report spec have none) get the names used here.
  * Then this harness refuses to pass vacuously: a status the spec does not declare needs an
  * explicit fallback schema, and a status declared without a body requires that no body is sent.
  */
@@ -39,6 +39,7 @@ export const SPEC_FILES = {
   webhooks: 'developer-site-mirror/webhooks.yaml',
   accessToken: 'developer-site-mirror/access-token.yaml',
   orderManagement: 'official-repos/vipps-order-management-api/swagger.yaml',
+  report: 'official-repos/vipps-report-api/swagger.yaml',
 } as const;
 
 /** Names for operations that have no operationId in their spec ("method path"). */
@@ -46,6 +47,9 @@ const MISSING_OPERATION_IDS: Record<string, string> = {
   'post /v1/webhooks': 'registerWebhook',
   'get /v1/webhooks': 'listWebhooks',
   'delete /v1/webhooks/{id}': 'deleteWebhook',
+  'get /report/v2/ledgers/{ledgerId}/{topic}/feed': 'getReportFeed',
+  'get /report/v2/ledgers/{ledgerId}/{topic}/dates/{ledgerDate}': 'getReportByDate',
+  'get /report/v1/ledgertransactions': 'getLedgerTransactions',
 };
 
 const JSON_ISH = /^application\/([a-z.+-]+\+)?json\s*(;.*)?$/i;
