@@ -23,9 +23,11 @@ export interface WorkerSetup {
   quiet?: boolean;
   /** Lines outside activities (start, Vipps calls made elsewhere); activities log through the SDK runtime. */
   logger?: AppLogger;
+  /** Other workflow code with every other option the same (the bare side of `npm run bench:overhead`). */
+  workflowsPath?: string;
 }
 
-export async function createWorker({ env = process.env, temporal, quiet = false, logger }: WorkerSetup = {}): Promise<Worker> {
+export async function createWorker({ env = process.env, temporal, quiet = false, logger, workflowsPath }: WorkerSetup = {}): Promise<Worker> {
   const log = logger ?? createLogger({ level: quiet ? 'warn' : (env.LOG_LEVEL ?? 'info'), name: 'worker' });
   const vippsConfig = loadVippsConfig(env);
   const vipps = new VippsClient(vippsConfig, { onRequest: observeVippsCalls(Runtime.instance().metricMeter, log) });
@@ -44,8 +46,11 @@ export async function createWorker({ env = process.env, temporal, quiet = false,
     // With a cache: at least two task slots, never more than it holds (the SDK requires both).
     maxConcurrentWorkflowTaskExecutions: maxCachedWorkflows === 0 ? 10 : Math.max(2, Math.min(40, maxCachedWorkflows)),
     stickyQueueScheduleToStartTimeout: tuning.stickyQueueScheduleToStartTimeoutMs,
+    // The SDK's default of 0 cancels every running activity the moment SIGTERM arrives: a Vipps call
+    // in flight has its attempt failed and repeated by another worker. Let it finish instead.
+    shutdownGraceTime: tuning.shutdownGraceMs,
     // A prebuilt bundle (npm run build) starts faster; otherwise the workflows are bundled at start.
-    ...(env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),
+    ...(workflowsPath ? { workflowsPath } : env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),
     activities: createActivities({ vipps, pii }),
     // Every payload encrypted, as the clients do; tracing (a no-op unless OTEL_* turn it on).
     dataConverter,

@@ -1,2 +1,3 @@
 export { createActivities, type ActivityDeps } from './orderActivities';
 export { toActivityFailure } from './vippsFailures';
+export { withFinishTime } from './finishTime';

@@ -3,6 +3,7 @@ import type { PiiSealer } from '../security/piiSealing';
 import { VippsApiError, type VippsClient } from '@vipps-orders/vipps';
 import type { GetPaymentResponse, ModificationResponse } from '@vipps-orders/vipps/schemas';
 import type { MoneyCallResult, OrderActivities, PaymentSnapshot, VippsRefusal } from '../workflows/activityContract';
+import { withFinishTime } from './finishTime';
 import { toActivityFailure } from './vippsFailures';
 
 export interface ActivityDeps {
@@ -27,13 +28,14 @@ function snapshot(p: GetPaymentResponse | ModificationResponse): PaymentSnapshot
 }
 
 /**
- * A definite answer from Vipps that the request was not carried out: a 4xx that is not "try
- * again", or a request our client refused to send. Everything else is an unknown outcome.
+ * A definite answer from Vipps that the request was not carried out (see
+ * `VippsApiError.isDefiniteRefusal`: its ErrorCode, a schema refusal naming fields, 401/403), or
+ * a request our client refused to send. Everything else, a bare 4xx included, is an unknown
+ * outcome: thrown, and resolved by proof in the workflow.
  */
-function refusalOf(err: unknown): VippsRefusal | undefined {
-  if (!(err instanceof VippsApiError) || err.retryable) return undefined;
+export function refusalOf(err: unknown): VippsRefusal | undefined {
+  if (!(err instanceof VippsApiError) || !err.definite) return undefined;
   if (err.kind === 'invalid-request') return { message: err.message };
-  if (err.kind !== 'http') return undefined;
   return { message: err.message, ...(err.status !== undefined && { status: err.status }), ...(err.errorCode !== undefined && { errorCode: err.errorCode }) };
 }
 
@@ -54,10 +56,11 @@ async function moneyCall(fn: () => Promise<ModificationResponse>): Promise<Money
 
 /**
  * Thin wrappers over the Vipps client. They hold no state; the workflow gives every money call
- * its Idempotency-Key, so retries and restarts always repeat the same key.
+ * its Idempotency-Key, so retries and restarts always repeat the same key. Each result and failure
+ * carries the time it finished, which the order's clock follows (finishTime.ts).
  */
 export function createActivities({ vipps, pii }: ActivityDeps): OrderActivities {
-  return {
+  return withFinishTime({
     async createPayment(input) {
       const phoneNumber = input.sealedCustomerPhone && pii ? pii.open(input.sealedCustomerPhone) : undefined;
       try {
@@ -127,5 +130,5 @@ export function createActivities({ vipps, pii }: ActivityDeps): OrderActivities 
         throw toActivityFailure(err);
       }
     },
-  };
+  });
 }

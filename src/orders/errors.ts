@@ -1,3 +1,4 @@
+import { VippsApiError } from '@vipps-orders/vipps';
 import type { OrderError as OrderErrorInfo, OrderView } from '../workflows/messages';
 
 export type OrderErrorCode =
@@ -46,7 +47,12 @@ export function issuesFromMessage(message: string): { field: string; reason: str
   });
 }
 
-/** A definite refusal from Vipps: a 4xx other than a timeout or a rate limit (those are retried, then unknown). */
-export function isRefusal(status: number | undefined): boolean {
-  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+/**
+ * Whether a failed create was a definite refusal (the caller's to fix: 422) rather than Vipps not
+ * answering (502). The same rule as the Vipps client's `isDefiniteRefusal`: a Vipps ErrorCode, or
+ * 401/403. A bare 4xx (no ErrorCode), 408 and 429 are not.
+ */
+export function isRefusal(error: { status?: number; errorCode?: number } | undefined): boolean {
+  if (error?.status === undefined) return false;
+  return VippsApiError.isDefiniteRefusal({ kind: 'http', status: error.status, ...(error.errorCode !== undefined && { errorCode: error.errorCode }) });
 }

@@ -3,6 +3,7 @@ import { loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadTaskQueue, t
 import type { OrderPolicy } from '../workflows/messages';
 import { loadFingerprintSecret } from '../security/keyConfig';
 import { PiiSealer } from '../security/piiSealing';
+import { returnUrl } from '../security/returnLinks';
 import { OrderClient } from './orderClient';
 
 type Env = Record<string, string | undefined>;
@@ -16,7 +17,8 @@ export function createOrderClient(client: Client, env: Env = process.env, servic
     sealer: new PiiSealer(loadPiiSealingKey(env)),
     // A secret of its own: the sealing key opens phone numbers, this one only tells requests apart.
     fingerprintSecret: loadFingerprintSecret(env),
-    returnUrlFor: (orderId) => `${service.publicUrl}/orders/${encodeURIComponent(orderId)}/return`,
+    // With a token only this order's customer has (see returnLinks.ts).
+    returnUrlFor: (orderId) => returnUrl(service.publicUrl, service.pageSecret, orderId),
     commandTimeoutMs: service.orderStartTimeoutMs,
     currency: service.currency,
   });

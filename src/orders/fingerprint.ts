@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 
 /** JSON with object keys sorted, so equal requests serialize equally whatever their key order. */
 export function canonicalJson(value: unknown): string {
@@ -19,4 +19,16 @@ export function canonicalJson(value: unknown): string {
  */
 export function requestFingerprint(secret: string, request: unknown): string {
   return createHmac('sha256', secret).update(canonicalJson(request)).digest('base64url');
+}
+
+/**
+ * The Update id of a command that carries its own id (a shipment, a refund): the id and a digest
+ * of what it asks for. Temporal answers a repeated Update id with the first result before any
+ * validator runs, so the same content must share the id (a retry is deduplicated) and other
+ * content must not (it reaches the validator, which refuses it with 409). `content` is
+ * normalised by the caller (e.g. order line ids sorted). No secret: it holds no personal data.
+ */
+export function commandUpdateId(kind: 'ship' | 'refund', id: string, content: unknown): string {
+  const digest = createHash('sha256').update(canonicalJson(content)).digest('base64url').slice(0, 16);
+  return `${kind}:${id}:${digest}`;
 }

@@ -1,5 +1,6 @@
 import {
   WithStartWorkflowOperation,
+  WorkflowFailedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -13,8 +14,10 @@ import type { PiiSealer } from '../security/piiSealing';
 import { describeIssues } from '@vipps-orders/vipps/schemas';
 import { looksLikeOurKey } from '@vipps-orders/vipps/keys';
 import {
+  AcknowledgeRequest,
   CancelRequest,
   FAILURE_TYPES,
+  acknowledgeUpdate,
   RefundRequest,
   ShipRequest,
   cancelUpdate,
@@ -42,7 +45,7 @@ import { FINAL_STATUSES, PAST_AUTHORIZATION_STATUSES, isIn } from '../workflows/
 import type { refundWorkflow } from '../workflows/refundWorkflow';
 import { OrderAlerts, OrderAmountMinor, OrderStatusAttribute, VippsReference } from '../workflows/searchAttributes';
 import { OrderCommandError, isRefusal, issuesFromMessage } from './errors';
-import { requestFingerprint } from './fingerprint';
+import { commandUpdateId, requestFingerprint } from './fingerprint';
 import { OrderReader, type OrderGlance, type OrderMemo } from './orderReads';
 import { placeOrderRequestFor, type OrderCurrency, type PlaceOrderRequest } from './placeOrderRequest';
 
@@ -60,6 +63,8 @@ export interface OrderClientOptions {
   commandTimeoutMs: number;
   /** The sales unit's currency (VIPPS_CURRENCY); orders in another are refused before they start. NOK when unset. */
   currency?: OrderCurrency;
+  /** The time a webhook is stamped with when it arrives (epoch ms); tests on a time-skipping server pass its time. */
+  now?: () => number | Promise<number>;
 }
 
 /** The result of a command: the order view, and whether the command finished within the wait. */
@@ -105,6 +110,7 @@ export class OrderClient {
       returnUrl: this.opts.returnUrlFor(req.orderId),
       requestFingerprint: fingerprint,
       policy: this.opts.policy,
+      viewMemo: true,
       ...(req.returnUrl && { shopReturnUrl: req.returnUrl }),
       ...(req.customer && { sealedCustomerPhone: this.opts.sealer.seal(req.customer.phoneNumber) }),
     };
@@ -159,10 +165,10 @@ export class OrderClient {
     throw new OrderCommandError('order_conflict', `order ${orderId} already exists (${view?.status ?? 'closed'}) with other content`, view ? { order: view } : {});
   }
 
-  /** The order view: one Query while the order runs, none once it is settled. */
-  async getOrder(orderId: string): Promise<OrderView> {
+  /** The order view, without asking its worker; `live` asks a running order itself (one Query). */
+  async getOrder(orderId: string, opts: { live?: boolean } = {}): Promise<OrderView> {
     try {
-      return await this.reads.view(orderId);
+      return await this.reads.view(orderId, opts);
     } catch (err) {
       throw await this.mapError(err, orderId);
     }
@@ -175,8 +181,9 @@ export class OrderClient {
 
   async ship(orderId: string, raw: unknown): Promise<CommandResult> {
     const req = parse(ShipRequest, raw);
-    // The update id derives from the shipment id, so a retried call is deduplicated by Temporal.
-    return this.command(orderId, (h) => h.startUpdate(shipUpdate, { args: [req], updateId: `ship:${req.shipmentId}`, waitForStage: 'ACCEPTED' }));
+    // A retried call is deduplicated by Temporal; the same shipment id with other lines reaches the validator (409).
+    const updateId = commandUpdateId('ship', req.shipmentId, req.orderLineIds ? [...new Set(req.orderLineIds)].sort() : 'every open line');
+    return this.command(orderId, (h) => h.startUpdate(shipUpdate, { args: [req], updateId, waitForStage: 'ACCEPTED' }));
   }
 
   async cancel(orderId: string, raw: unknown, requestId?: string): Promise<CommandResult> {
@@ -188,7 +195,7 @@ export class OrderClient {
 
   /**
    * Refunds: inside the order while it runs; once it is settled, as a refund workflow of its own
-   * (`refund-<orderId>-<refundId>`), which a repeated request joins.
+   * (`refund-<orderId>.<refundId>`), which a repeated request joins.
    */
   async refund(orderId: string, raw: unknown): Promise<CommandResult> {
     const req = parse(RefundRequest, raw);
@@ -196,7 +203,7 @@ export class OrderClient {
     if (!glance) throw new OrderCommandError('order_not_found', `order ${orderId} does not exist`);
     if (glance.running) {
       try {
-        return await this.command(orderId, (h) => h.startUpdate(refundUpdate, { args: [req], updateId: `refund:${req.refundId}`, waitForStage: 'ACCEPTED' }));
+        return await this.command(orderId, (h) => h.startUpdate(refundUpdate, { args: [req], updateId: commandUpdateId('refund', req.refundId, req.amount), waitForStage: 'ACCEPTED' }));
       } catch (err) {
         // The order settled in the meantime (or is just settling): refund on its own then.
         const settling = err instanceof OrderCommandError && err.code === 'order_conflict' && /refunds now run on their own|is settled/.test(err.message);
@@ -220,8 +227,24 @@ export class OrderClient {
       throw new OrderCommandError('order_conflict', `refund ${req.refundId} already exists with another amount`, { order });
     }
     if (existing?.status === 'REFUNDED') return { order, complete: true };
+    if (!existing) {
+      // The order's own figures decide first: no refund workflow, no call to Vipps, no "failed" row.
+      const available = await this.reads.refundableAfterSettlement(orderId, order, req.refundId);
+      if (req.amount.value > available) {
+        throw new OrderCommandError('order_conflict', `amount ${formatMoney(req.amount)} exceeds what can be refunded (${formatMoney({ value: available, currency: req.amount.currency })})`, { order });
+      }
+    }
     const handle = await this.startRefund(orderId, req);
-    const outcome = await withTimeout(handle.result(), this.opts.commandTimeoutMs);
+    const outcome = await withTimeout(
+      handle.result().catch((err: unknown) => {
+        // Refused by the payment's own figures before anything was sent: a conflict, and the id stays free.
+        if (err instanceof WorkflowFailedError && err.cause instanceof ApplicationFailure && err.cause.type === FAILURE_TYPES.refundNotPossible) {
+          throw new OrderCommandError('order_conflict', err.cause.message, { order });
+        }
+        throw err;
+      }),
+      this.opts.commandTimeoutMs,
+    );
     if (outcome === TIMED_OUT) {
       const refund = await handle.query(getRefundQuery).catch(() => undefined);
       return { order: refund ? withRefund(order, refund) : order, complete: false };
@@ -243,7 +266,8 @@ export class OrderClient {
         taskQueue: this.opts.taskQueue,
         args: [{ orderId, refundId: req.refundId, amount: req.amount, policy: this.opts.policy }],
         workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        // A refund refused before anything was sent fails its run, which frees the id again.
+        workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
         typedSearchAttributes: [
           { key: VippsReference, value: orderId },
           { key: OrderAmountMinor, value: req.amount.value },
@@ -259,6 +283,15 @@ export class OrderClient {
 
   async retryCapture(orderId: string): Promise<CommandResult> {
     return this.command(orderId, (h) => h.startUpdate(retryCaptureUpdate, { args: [], waitForStage: 'ACCEPTED' }));
+  }
+
+  /**
+   * Operator command: an over-capture, a capture shortfall or an outside change is explained; the
+   * amount is recorded with the reason and the alert ends (409 when the order has no such alert).
+   */
+  async acknowledge(orderId: string, raw: unknown): Promise<CommandResult> {
+    const req = parse(AcknowledgeRequest, raw);
+    return this.command(orderId, (h) => h.startUpdate(acknowledgeUpdate, { args: [req], waitForStage: 'ACCEPTED' }));
   }
 
   /**
@@ -297,7 +330,8 @@ export class OrderClient {
   /**
    * Wakes the order for a Vipps webhook. Returns false when no such order exists (or it is settled).
    * An event carrying one of our own keys is usually known already: it is passed on only while an
-   * outcome is unresolved, so a normal capture's webhook costs no billed Signal. Bounded in time:
+   * outcome is unresolved or a money call of the order is in flight (its answer may be slow or
+   * lost, and the webhook is the fastest proof), so a normal capture's webhook costs no billed Signal. Bounded in time:
    * when Temporal is down the receiver must answer (503) before Vipps' 10-second timeout.
    */
   async notifyPaymentEvent(reference: string, event: PaymentEventSignal): Promise<'signalled' | 'not-needed' | 'unknown-order'> {
@@ -305,11 +339,15 @@ export class OrderClient {
       return await this.opts.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, async () => {
         if (event.name === 'CREATED') return 'not-needed';
         const glance = await this.reads.glance(reference);
-        if (!glance?.running) return 'unknown-order';
         const ours = looksLikeOurKey(reference, event.idempotencyKey);
-        if (ours && !glance.alerts.includes('OUTCOME_UNKNOWN')) return 'not-needed';
+        // A settled order's own keys are its refunds after settlement: each refund workflow proves its outcome itself.
+        if (glance && !glance.running && ours) return 'not-needed';
+        if (!glance?.running) return 'unknown-order';
+        if (ours && !glance.alerts.includes('OUTCOME_UNKNOWN') && !(await this.moneyCallInFlight(reference))) return 'not-needed';
         if (event.name === 'AUTHORIZED' && isIn(PAST_AUTHORIZATION_STATUSES, glance.status)) return 'not-needed';
-        await this.handle(reference).signal(paymentEventSignal, event);
+        // The receipt time moves the order's clock (src/workflows/decisionClock.ts).
+        const receivedAt = await (this.opts.now ?? Date.now)();
+        await this.handle(reference).signal(paymentEventSignal, { ...event, receivedAt });
         return 'signalled';
       });
     } catch (err) {
@@ -339,6 +377,15 @@ export class OrderClient {
       if (out.length >= limit) break;
     }
     return out.sort((a, b) => b.startedAt.localeCompare(a.startedAt));
+  }
+
+  /**
+   * Whether the order has a money call (or the event-log look after one) running now, from the
+   * workflow's description: its pending activities. No Query, so no worker is asked and nothing is billed.
+   */
+  private async moneyCallInFlight(orderId: string): Promise<boolean> {
+    const d = await this.handle(orderId).describe();
+    return (d.raw.pendingActivities ?? []).some((a) => MONEY_ACTIVITIES.has(a.activityType?.name ?? ''));
   }
 
   private handle(orderId: string): WorkflowHandle<typeof orderWorkflow> {
@@ -385,7 +432,7 @@ export class OrderClient {
         case FAILURE_TYPES.paymentCreateFailed: {
           // Refused by Vipps (a definite 4xx): the caller's to fix, like other refusals. 502 only when Vipps did not answer.
           const vipps = failure.details?.[0] as OrderError | undefined;
-          return new OrderCommandError(isRefusal(vipps?.status) ? 'vipps_rejected' : 'payment_create_failed', failure.message, vipps ? { vipps } : {});
+          return new OrderCommandError(isRefusal(vipps) ? 'vipps_rejected' : 'payment_create_failed', failure.message, vipps ? { vipps } : {});
         }
       }
     }
@@ -429,6 +476,8 @@ function isUnavailable(err: unknown): boolean {
 }
 
 const TIMED_OUT = Symbol('timed out');
+/** Activities whose result a webhook with our key can prove before they answer. */
+const MONEY_ACTIVITIES: ReadonlySet<string> = new Set(['capturePayment', 'cancelPayment', 'refundPayment', 'getPaymentEvents']);
 const SIGNAL_DEADLINE_MS = 5_000;
 /** How long the return page watches for the webhook's authorization before it wakes the order itself. */
 const RETURN_WATCH_MS = 1_500;
@@ -442,8 +491,13 @@ async function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T | type
   }
 }
 
+/** Text as itself in markdown: on one line, every markup character escaped (ids and names are the shop's). */
+function markdownText(text: string): string {
+  return text.replace(/[\r\n]+/g, ' ').replace(/[\\`*_{}[\]()#+\-.!|<>~&]/g, (c) => `\\${c}`);
+}
+
 /** Markdown shown in the Temporal UI: order lines and amounts, never customer data. */
 function staticDetails(req: PlaceOrderRequest): string {
-  const rows = req.orderLines.map((l) => `| ${l.id} | ${l.name.replace(/\|/g, '/')} | ${formatMoney({ value: l.totalAmount, currency: req.amount.currency })} |`);
+  const rows = req.orderLines.map((l) => `| ${markdownText(l.id)} | ${markdownText(l.name)} | ${formatMoney({ value: l.totalAmount, currency: req.amount.currency })} |`);
   return [`**Vipps reference:** ${req.orderId}`, '', '| Line | Name | Total |', '|---|---|---|', ...rows].join('\n');
 }

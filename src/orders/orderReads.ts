@@ -1,18 +1,26 @@
 /**
- * Reading orders, as cheaply as each read allows. Temporal bills every Query a worker answers, so:
- * - an open order is read with one Query (the live view);
+ * Reading orders, as cheaply as each read allows. Temporal bills every Query a worker answers, and a
+ * Query sent to an open workflow is what triggers the sdk-core takeover defect
+ * (test/sdk/queryClockDefect.test.ts), so no read asks a worker unless the caller insists:
+ * - an open order is read from its workflow's description: the compact view the order keeps in
+ *   its memo (src/workflows/viewMemo.ts), written when it waits and when it starts a money
+ *   operation, so at most one step behind; `asOf` says when (no worker, no Action);
+ * - `live` (GET /orders/:id?live=true) asks the order itself with one Query;
  * - a settled order is read from its workflow's result and its refund workflows (no worker, no Action);
- * - the return page and lists use the workflow's description: search attributes plus the order
- *   summary kept in its memo at start (no worker, no Action);
- * - when the order's workflow task is failing (a worker cannot replay it), the Query fails; the
- *   order then answers with the last view it gave a caller, read from its history.
+ * - the return page and lists use the description's search attributes and the order summary kept
+ *   in its memo at start;
+ * - when the order's workflow task is failing (a worker cannot replay it), the memo still holds
+ *   its last view; without a memo (an order started before the memo existed), the last view it
+ *   gave a caller, read from its history.
  */
 import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import type { LoadedDataConverter } from '@temporalio/common';
 import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
 import { getOrderQuery, refundWorkflowIdFor, workflowIdFor, type OrderStatus, type OrderView, type RefundOutcome, type RefundView } from '../workflows/messages';
 import type { orderWorkflow } from '../workflows/orderWorkflow';
-import { OrderStatusAttribute, OrderAlerts, VippsReference } from '../workflows/searchAttributes';
+import { OrderAmountMinor, OrderStatusAttribute, OrderAlerts, VippsReference } from '../workflows/searchAttributes';
+import { expandViewMemo, isViewMemo, VIEW_MEMO_KEY } from '../workflows/viewMemo';
 
 /** What the memo holds from the start: enough to show an order without asking its worker. */
 export interface OrderMemo {
@@ -46,33 +54,54 @@ export class OrderReader {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
     }
-    const memo = (d.memo as { order?: OrderMemo } | undefined)?.order;
-    return {
-      orderId,
-      status: (d.typedSearchAttributes.get(OrderStatusAttribute) as OrderStatus | undefined) ?? 'UNKNOWN',
-      alerts: d.typedSearchAttributes.get(OrderAlerts) ?? [],
-      running: d.status.name === 'RUNNING',
-      ...(memo && { memo }),
-      startedAt: d.startTime.toISOString(),
-    };
+    return glanceAt(orderId, d);
   }
 
-  /** The full view: live while the order runs, its final result (with later refunds) once settled. */
-  async view(orderId: string, running?: boolean): Promise<OrderView> {
+  /**
+   * The full view. An open order: from its memo, unless `live` (one Query); a settled order: its
+   * final result with later refunds.
+   */
+  async view(orderId: string, opts: { live?: boolean } = {}): Promise<OrderView> {
     const handle = this.client.workflow.getHandle<typeof orderWorkflow>(workflowIdFor(orderId));
-    const isRunning = running ?? (await handle.describe()).status.name === 'RUNNING';
-    if (!isRunning) return this.settledView(orderId);
+    const d = await handle.describe();
+    if (d.status.name !== 'RUNNING') return this.settledView(orderId);
+    const kept = opts.live ? undefined : (this.memoView(orderId, d) ?? this.pendingView(orderId, d));
+    if (kept) return kept;
     try {
       return await handle.query(getOrderQuery);
     } catch (err) {
       // The workflow may have ended between describe and query: then its result is the view.
       if (err instanceof WorkflowNotFoundError) throw err;
-      const d = await handle.describe();
-      if (d.status.name !== 'RUNNING') return this.settledView(orderId);
-      const last = await this.lastKnownView(orderId);
+      const now = await handle.describe();
+      if (now.status.name !== 'RUNNING') return this.settledView(orderId);
+      const last = this.memoView(orderId, now) ?? (await this.lastKnownView(orderId));
       if (last) return last;
       throw err;
     }
+  }
+
+  /**
+   * The view the order last wrote to its memo. While its workflow task keeps failing (a worker
+   * cannot replay it), the order does not move; the view says so.
+   */
+  memoView(orderId: string, d: WorkflowExecutionDescription): OrderView | undefined {
+    const memo = d.memo as { order?: OrderMemo; [VIEW_MEMO_KEY]?: unknown } | undefined;
+    const kept = memo?.[VIEW_MEMO_KEY];
+    if (!memo?.order || !isViewMemo(kept)) return undefined;
+    const view = expandViewMemo(orderId, workflowIdFor(orderId), memo.order, kept);
+    const attempt = d.raw.pendingWorkflowTask?.attempt ?? 0;
+    if (attempt > 1) return { ...view, busy: true, waitingFor: `unknown: the order's workflow task is failing (attempt ${attempt}); this is its last known view` };
+    return view;
+  }
+
+  /**
+   * An order waiting for its payment writes no view memo until something happens (each write is a
+   * billed Action): its start memo and status say all there is. Undefined for any other order.
+   */
+  private pendingView(orderId: string, d: WorkflowExecutionDescription): OrderView | undefined {
+    const glance = glanceAt(orderId, d);
+    if (glance.status !== 'PENDING_PAYMENT' || glance.alerts.length > 0 || !glance.memo) return undefined;
+    return { ...this.summaryView(glance), waitingFor: 'the customer to approve the payment', asOf: glance.startedAt };
   }
 
   /** A settled order: the view its workflow ended with, plus refunds made since, each by its own workflow. */
@@ -164,25 +193,58 @@ export class OrderReader {
     return out.sort((a, b) => a.requestedAt.localeCompare(b.requestedAt));
   }
 
+  /**
+   * What a settled order can still refund by its own figures: captured − refunded (its view, with
+   * the refunds after settlement) − refunds after settlement still running (their amounts are in
+   * their `OrderAmountMinor`), leaving out the refund `refundId` itself (a repeat joins it).
+   * Visibility may lag a refund just made; the refund workflow checks Vipps' figures again before
+   * it sends anything.
+   */
+  async refundableAfterSettlement(orderId: string, view: OrderView, refundId: string): Promise<number> {
+    let inFlight = 0;
+    const query = `WorkflowType = 'refundWorkflow' AND ${VippsReference.name} = '${orderId}' AND ExecutionStatus = 'Running'`;
+    for await (const wf of this.client.workflow.list({ query })) {
+      if (wf.workflowId !== refundWorkflowIdFor(orderId, refundId)) inFlight += wf.typedSearchAttributes.get(OrderAmountMinor) ?? 0;
+    }
+    const { captured, refunded } = view.payment.aggregate;
+    return Math.max(0, captured - refunded - inFlight);
+  }
+
   /** The newest order view in the history: the result of the last completed Update. */
   async lastKnownView(orderId: string): Promise<OrderView | undefined> {
-    const handle = this.client.workflow.getHandle(workflowIdFor(orderId));
-    const history = await handle.fetchHistory();
-    const converter = this.client.options.loadedDataConverter;
-    for (const event of [...(history.events ?? [])].reverse()) {
-      if (event.eventType !== EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) continue;
-      const payload = event.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads?.[0];
-      if (!payload) continue;
-      const value = await decodeOptionalSinglePayload<unknown>(converter, payload);
-      if (isOrderView(value)) return { ...value, busy: true, waitingFor: `unknown: the order's workflow task is failing; this is its last known view` };
-    }
-    return undefined;
+    const history = await this.client.workflow.getHandle(workflowIdFor(orderId)).fetchHistory();
+    return lastViewIn(history.events ?? [], this.client.options.loadedDataConverter);
   }
 
   /** Starts a refund after settlement, or joins the one with the same id. */
   refundHandle(orderId: string, refundId: string) {
     return this.client.workflow.getHandle(refundWorkflowIdFor(orderId, refundId));
   }
+}
+
+/** Status and summary from a workflow's description. */
+function glanceAt(orderId: string, d: WorkflowExecutionDescription): OrderGlance {
+  const memo = (d.memo as { order?: OrderMemo } | undefined)?.order;
+  return {
+    orderId,
+    status: (d.typedSearchAttributes.get(OrderStatusAttribute) as OrderStatus | undefined) ?? 'UNKNOWN',
+    alerts: d.typedSearchAttributes.get(OrderAlerts) ?? [],
+    running: d.status.name === 'RUNNING',
+    ...(memo && { memo }),
+    startedAt: d.startTime.toISOString(),
+  };
+}
+
+/** The result of the last completed Update in these events, marked as the last known view. */
+export async function lastViewIn(events: temporal.api.history.v1.IHistoryEvent[], converter: LoadedDataConverter): Promise<OrderView | undefined> {
+  for (const event of [...events].reverse()) {
+    if (event.eventType !== EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_COMPLETED) continue;
+    const payload = event.workflowExecutionUpdateCompletedEventAttributes?.outcome?.success?.payloads?.[0];
+    if (!payload) continue;
+    const value = await decodeOptionalSinglePayload<unknown>(converter, payload);
+    if (isOrderView(value)) return { ...value, busy: true, waitingFor: `unknown: the order's workflow task is failing; this is its last known view` };
+  }
+  return undefined;
 }
 
 function isOrderView(value: unknown): value is OrderView {

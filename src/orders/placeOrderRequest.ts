@@ -6,7 +6,7 @@
  * nothing runs, and the order id stays free:
  * - the currency is the sales unit's (VIPPS_CURRENCY), the amount at least Vipps' minimum for it;
  * - `returnUrl` (the shop's page, linked from the customer's return page) is https, or plain http
- *   to this machine only, and a strict URI; so is an order line's `productUrl`;
+ *   to this machine only, and a strict URI; an order line's `productUrl` is a strict http(s) URI;
  * - unknown fields are refused, at every level, instead of being dropped silently.
  */
 import { z } from 'zod';
@@ -70,7 +70,10 @@ export const ShopReturnUrl = z
   })
   .meta({ format: 'uri', description: 'The shop’s page for this order: https (plain http only for localhost), at most 2000 characters' });
 
-const StrictOrderLine = OrderLine.safeExtend({ productUrl: AbsoluteUri.nullish() }).strict();
+/** A link the customer may follow from the receipt: a web page, never `javascript:` or `data:`. */
+const ProductUrl = AbsoluteUri.refine((value) => ['http:', 'https:'].includes(new URL(value).protocol), 'must be an http:// or https:// URL');
+
+const StrictOrderLine = OrderLine.safeExtend({ productUrl: ProductUrl.nullish() }).strict();
 
 /** The placing request for a sales unit that takes `currency`. */
 export function placeOrderRequestFor(currency: OrderCurrency) {

@@ -65,9 +65,18 @@ export interface OrderActivities {
 }
 
 /** What an activity puts in `ApplicationFailure.details[0]` when a call failed without a definite answer. */
-export interface VippsFailureDetails {
+export interface VippsFailureDetails extends FinishTime {
   status?: number;
   errorCode?: number;
   retryable: boolean;
   kind: string;
+}
+
+/**
+ * The time the activity finished (epoch ms, by the activity worker's clock), in every result and
+ * in `details[0]` of every failure our activities throw (see src/activities/finishTime.ts). The
+ * order's decision clock moves to it: it is in the history, so every replay sees the same time.
+ */
+export interface FinishTime {
+  finishedAt?: number;
 }

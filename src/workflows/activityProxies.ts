@@ -1,5 +1,7 @@
 import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { OrderActivities } from './activityContract';
+import { followActivities } from './activityTime';
+import type { DecisionClock } from './decisionClock';
 import type { OrderPolicy } from './requests';
 
 /**
@@ -23,14 +25,26 @@ export interface WorkflowActivities {
   receipt: ActivityInterfaceFor<OrderActivities>;
 }
 
-export function activityProxies(policy: Pick<OrderPolicy, 'callRetryWindowMs'>): WorkflowActivities {
+const START_TO_CLOSE_MS = 20_000;
+
+/** How long one look at the payment may take, retries included. */
+export function readWindowMs(policy: Pick<OrderPolicy, 'callRetryWindowMs'>): number {
+  return Math.min(policy.callRetryWindowMs, 60_000);
+}
+
+/** With a clock, every result, failure and timeout of these activities moves it (activityTime.ts). */
+export function activityProxies(policy: Pick<OrderPolicy, 'callRetryWindowMs'>, clock?: DecisionClock): WorkflowActivities {
   const window = policy.callRetryWindowMs;
-  const options = (scheduleToCloseTimeout: number): ActivityOptions => ({ startToCloseTimeout: '20s', scheduleToCloseTimeout, retry });
+  const proxies = (scheduleToCloseMs: number): ActivityInterfaceFor<OrderActivities> => {
+    const options: ActivityOptions = { startToCloseTimeout: START_TO_CLOSE_MS, scheduleToCloseTimeout: scheduleToCloseMs, retry };
+    const acts = proxyActivities<OrderActivities>(options);
+    return clock ? followActivities(acts, clock, { startToCloseMs: START_TO_CLOSE_MS, scheduleToCloseMs }) : acts;
+  };
   return {
-    read: proxyActivities<OrderActivities>(options(Math.min(window, 60_000))),
+    read: proxies(readWindowMs(policy)),
     // A crashed worker must not fail a customer's payment: a minute at least, whatever the money window.
-    create: proxyActivities<OrderActivities>(options(Math.max(window, 60_000))),
-    money: proxyActivities<OrderActivities>(options(window)),
-    receipt: proxyActivities<OrderActivities>(options(Math.max(window, 30 * 60_000))),
+    create: proxies(Math.max(window, 60_000)),
+    money: proxies(window),
+    receipt: proxies(Math.max(window, 30 * 60_000)),
   };
 }

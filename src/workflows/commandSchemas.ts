@@ -33,6 +33,21 @@ export type RefundRequest = z.infer<typeof RefundRequest>;
 export const CancelRequest = z.strictObject({ reason: z.string().max(200).optional() });
 export type CancelRequest = z.infer<typeof CancelRequest>;
 
+/**
+ * Alerts an operator ends by acknowledging them: Vipps' captured total never goes down, so an
+ * over-capture or a shortfall stays unless someone records it as explained; and a release Vipps
+ * refuses for good (6030: the cancel period ended with the capture deadline, after which the
+ * reservation lapses at the bank) leaves money that can be neither captured nor released.
+ */
+export const ACKNOWLEDGEABLE_ALERTS = ['OVER_CAPTURED', 'CAPTURE_MISMATCH', 'EXTERNAL_CHANGE', 'RELEASE_FAILED'] as const;
+
+/** Operator command: record an external or unexplained amount, with why, so the order can settle. */
+export const AcknowledgeRequest = z.strictObject({
+  alert: z.enum(ACKNOWLEDGEABLE_ALERTS),
+  reason: z.string().trim().min(3, 'must say why (at least 3 characters)').max(500),
+});
+export type AcknowledgeRequest = z.infer<typeof AcknowledgeRequest>;
+
 export const PlaceOrderUpdateArgs = z.object({ requestFingerprint: z.string().min(1) });
 export type PlaceOrderUpdateArgs = z.infer<typeof PlaceOrderUpdateArgs>;
 
@@ -44,5 +59,7 @@ export const PaymentEventSignal = z.object({
   success: z.boolean(),
   amount: MoneyAmount.optional(),
   idempotencyKey: z.string().nullish(),
+  /** When the service received the webhook (epoch ms, its clock): the order's clock moves to it (decisionClock.ts). */
+  receivedAt: z.number().int().nonnegative().optional(),
 });
 export type PaymentEventSignal = z.infer<typeof PaymentEventSignal>;

@@ -2,15 +2,26 @@
  * What each accepted command changes. Synchronous, called from Update and Signal handlers after
  * their validators passed; the workflow loop then sees the change at its next decision.
  */
-import type { CancelRequest, PaymentEventSignal, RefundRequest, ShipRequest } from './commandSchemas';
-import { newMoneyOp, nextGeneration, resolveNow, type MoneyOp } from './moneyOperation';
-import { applyProof } from './moneyOutcomes';
-import { describeAmount, firstSighting, note, nowIso, openLines, refundRecord, requestReconcile, shipment } from './orderBook';
+import type { AcknowledgeRequest, CancelRequest, PaymentEventSignal, RefundRequest, ShipRequest } from './commandSchemas';
+import { newMoneyOp, requestNextGeneration, resolveNow, type MoneyOp } from './moneyOperation';
+import { afterRelease, applyProof } from './moneyOutcomes';
+import { capturable, clearAlert, describeAmount, firstSighting, note, nowIso, openLines, refundRecord, requestReconcile, shipment, unexplainedCapture } from './orderBook';
 import { isAuthorized, money, type OrderData, type RefundRecord, type ShipmentRecord } from './orderData';
 import { operationKey } from '@vipps-orders/vipps/keys';
 
 export function captureKey(order: OrderData, shipmentId: string, generation = 0): string {
   return operationKey({ reference: order.input.orderId, operation: 'capture', idKind: 'shipment', id: shipmentId, generation });
+}
+
+function voidKey(order: OrderData, generation: number): string {
+  return operationKey({ reference: order.input.orderId, operation: 'void', idKind: 'sequence', id: '1', generation });
+}
+
+/** The key of a later generation of an operation that may get one (captures and the void). */
+export function keyForGeneration(order: OrderData, op: MoneyOp, generation: number): string {
+  if (op.kind === 'capture') return captureKey(order, op.id.slice('capture:'.length), generation);
+  if (op.kind === 'void') return voidKey(order, generation);
+  throw new Error(`${op.id} never gets a new key`);
 }
 
 export function refundKey(orderId: string, refundId: string): string {
@@ -54,13 +65,41 @@ export function requestCancel(order: OrderData, req: CancelRequest, now: number)
   note(order, now, 'cancel requested', req.reason);
 }
 
+/**
+ * An operator explains an alert: the unexplained amount it is about is recorded as acknowledged
+ * (so the same amount never raises it again, a further one does) and the alert ends.
+ */
+export function acknowledge(order: OrderData, req: AcknowledgeRequest, now: number): void {
+  const ack = (order.acknowledged ??= { extraCaptured: 0, missingCaptured: 0, records: [] });
+  const { extra, missing } = unexplainedCapture(order);
+  const amount = req.alert === 'OVER_CAPTURED' ? extra : req.alert === 'CAPTURE_MISMATCH' ? missing : undefined;
+  if (req.alert === 'OVER_CAPTURED') ack.extraCaptured += extra;
+  if (req.alert === 'CAPTURE_MISMATCH') ack.missingCaptured += missing;
+  if (req.alert === 'RELEASE_FAILED') return acknowledgeLapsed(order, ack, req, now);
+  ack.records.push({ alert: req.alert, reason: req.reason, at: nowIso(now), ...(amount !== undefined && { amount }) });
+  clearAlert(order, req.alert);
+  note(order, now, `${req.alert} acknowledged`, amount !== undefined ? `${describeAmount(order, amount)}: ${req.reason}` : req.reason);
+}
+
+/**
+ * A release Vipps refused for good: what its figures still show reserved is recorded as lapsed (the
+ * bank lets the reservation go after the capture deadline), and the order settles as if released.
+ */
+function acknowledgeLapsed(order: OrderData, ack: NonNullable<OrderData['acknowledged']>, req: AcknowledgeRequest, now: number): void {
+  const amount = capturable(order);
+  ack.lapsed = (ack.lapsed ?? 0) + amount;
+  ack.records.push({ alert: req.alert, reason: req.reason, at: nowIso(now), amount });
+  afterRelease(order, now, `the operator recorded ${describeAmount(order, amount)} as no longer reserved: ${req.reason}`);
+}
+
 /** Our own operation ids (release, void) come from one sequence. */
 export function addOwnOp(order: OrderData, kind: 'release' | 'void', now: number): MoneyOp {
   if (kind === 'void') {
-    // One void per order; a refused one is tried again with its next key.
+    // One void per order; a refused one is tried again with its next key, once the event log
+    // shows the refused key did not cancel the payment after all.
     const existing = order.ops.find((o) => o.kind === 'void');
     if (existing) {
-      nextGeneration(existing, (g) => operationKey({ reference: order.input.orderId, operation: 'void', idKind: 'sequence', id: '1', generation: g }), nowIso(now));
+      requestNextGeneration(existing, nowIso(now));
       return existing;
     }
   }
@@ -72,17 +111,17 @@ export function addOwnOp(order: OrderData, kind: 'release' | 'void', now: number
 }
 
 /**
- * Operator retry: a refused capture gets its next key (the earlier one is proven refused); an
- * unknown outcome is resolved now, always with its own key.
+ * Operator retry: a refused capture is queued for its next key, which it gets once the payment's
+ * event log shows the refused key did not capture after all; an unknown outcome is resolved now,
+ * always with its own key.
  */
 export function retryOperations(order: OrderData, now: number): MoneyOp[] {
   const touched: MoneyOp[] = [];
   for (const op of order.ops) {
     const released = order.shipments.some((s) => s.opId === op.id && s.released);
     if (op.kind === 'capture' && op.status === 'REFUSED' && !released) {
-      const shipmentId = op.id.slice('capture:'.length);
-      nextGeneration(op, (g) => captureKey(order, shipmentId, g), nowIso(now));
-      note(order, now, `capture retried with a new key`, `${op.id}: ${op.key}`);
+      requestNextGeneration(op, nowIso(now));
+      note(order, now, 'capture retry requested', `${op.id}: the event log is checked for ${op.key} before a new key`);
       touched.push(op);
     } else if (op.status === 'UNKNOWN') {
       resolveNow(op, now);

@@ -1,7 +1,14 @@
 /**
  * The time the order decides by. It moves only on facts that every replay of the history sees the
- * same way: the run's start, a timer firing (to the time it was set for), and the start of an
- * accepted Update's handler (whose task is always the one that writes it to history).
+ * same way, and it keeps up with the wall clock because each of them carries a time:
+ * - the run's start;
+ * - every activity's outcome: the finish time the activity reports in its result or failure
+ *   (src/activities/finishTime.ts), or after a timeout the time the call was scheduled plus the
+ *   timeout that fired (activityTime.ts);
+ * - a webhook Signal: the time the service received it (stamped by the order client);
+ * - a timer firing: at least the time it was set for;
+ * - the start of an accepted Update's handler: the task's own time (its task is always the one
+ *   that writes the Update to history).
  *
  * Why not `Date.now()` everywhere: in the workflow it is the start of the current workflow task,
  * and one kind of task lies about that. When a worker dies holding a task, a Query can reach
@@ -9,10 +16,14 @@
  * at the dead task's time and keeps the result in its cache, and the worker then sends those
  * decisions with the next real task. A replay decides at the real task's time, so any decision
  * that compares the clock with a deadline can differ, and the history stops replaying (found by the
- * model test; reproduced in test/sdk/queryClockDefect.test.ts).
+ * model test; reproduced in test/sdk/queryClockDefect.test.ts). The times above are payloads and
+ * event attributes of the history itself, the same for that early task and for every replay.
  *
- * The price: between those facts the clock stands still, so a deadline is acted on when its timer
- * fires, up to the duration of the calls since the last Update or timer later than by the wall clock.
+ * The bound (docs/workflow.md, "The decision clock"): the clock is behind the wall clock only by
+ * the workflow-task latencies since the last activity outcome, webhook or Update, one per timer
+ * fired in between (a timer is set from the clock, not from the wall clock; the longest such chain
+ * is the deadline warning followed by the deadline). Normally well under a second each; a lost
+ * workflow task adds its timeout (10 s). It is ahead only by the activity workers' clock skew.
  */
 export class DecisionClock {
   private at: number;

@@ -3,7 +3,7 @@
  * and light: types only besides the SDK's define* calls.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { CancelRequest, PaymentEventSignal, PlaceOrderUpdateArgs, RefundRequest, ShipRequest } from './commandSchemas';
+import type { AcknowledgeRequest, CancelRequest, PaymentEventSignal, PlaceOrderUpdateArgs, RefundRequest, ShipRequest } from './commandSchemas';
 import type { PlaceOrderResult } from './requests';
 import type { OrderView, RefundView } from './views';
 
@@ -11,9 +11,15 @@ export function workflowIdFor(orderId: string): string {
   return `order-${orderId}`;
 }
 
-/** A refund after settlement runs as its own workflow; repeating the request joins the same run. */
+/**
+ * A refund after settlement runs as its own workflow; repeating the request joins the same run.
+ * Order and refund ids are `[a-zA-Z0-9-]`, so the `.` between them cannot occur in either: order
+ * `shop-1001` refund `2-r1` and order `shop-1001-2` refund `r1` get different ids. (Refund
+ * workflows started with the earlier `refund-<orderId>-<refundId>` are still found by their
+ * `VippsReference`, and a repeat under the new id reuses the same Vipps key, so it cannot refund twice.)
+ */
 export function refundWorkflowIdFor(orderId: string, refundId: string): string {
-  return `refund-${orderId}-${refundId}`;
+  return `refund-${orderId}.${refundId}`;
 }
 
 export const placeOrderUpdate = defineUpdate<PlaceOrderResult, [PlaceOrderUpdateArgs]>('placeOrder');
@@ -25,6 +31,12 @@ export const refundUpdate = defineUpdate<OrderView, [RefundRequest]>('refund');
  * (always with their own key).
  */
 export const retryCaptureUpdate = defineUpdate<OrderView, []>('retryCapture');
+/**
+ * Operator command: an over-capture, a shortfall or an outside change is explained (with a
+ * reason); the amount is recorded and the alert ends, so the order can settle. From the Temporal
+ * UI or CLI: Update `acknowledge` with `{"alert": "OVER_CAPTURED", "reason": "..."}`.
+ */
+export const acknowledgeUpdate = defineUpdate<OrderView, [AcknowledgeRequest]>('acknowledge');
 /**
  * The customer is back from Vipps: look at the payment now (once) and answer with the view after
  * that look. Replaces polling the order from the return page.

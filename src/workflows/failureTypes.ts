@@ -8,4 +8,6 @@ export const FAILURE_TYPES = {
   vippsRejected: 'VippsRejected',
   /** The payment could not be created (HTTP 422 when Vipps refused it, 502 otherwise). */
   paymentCreateFailed: 'PaymentCreateFailed',
+  /** A refund after settlement the payment's own figures rule out, refused before anything was sent (HTTP 409). */
+  refundNotPossible: 'RefundNotPossible',
 } as const;

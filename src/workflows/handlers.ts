@@ -4,10 +4,11 @@
  * outcome the caller needs. None of them calls Vipps: the loop does, one step at a time.
  */
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
-import { addRefund, addShipment, onPaymentEvent, requestCancel, retryOperations } from './commands';
+import { acknowledge, addRefund, addShipment, onPaymentEvent, requestCancel, retryOperations } from './commands';
 import { parseCommand, vippsRejected } from './failures';
 import { FAILURE_TYPES } from './failureTypes';
 import {
+  acknowledgeUpdate,
   cancelUpdate,
   customerReturnedUpdate,
   getOrderQuery,
@@ -20,8 +21,8 @@ import {
 import type { MoneyOp } from './moneyOperation';
 import { op as findOp } from './orderBook';
 import { isAuthorized, type OrderData } from './orderData';
-import { checkCancel, checkRefund, checkRetry, checkShip } from './orderRules';
-import { CancelRequest, PaymentEventSignal, PlaceOrderUpdateArgs, RefundRequest, ShipRequest } from './commandSchemas';
+import { checkAcknowledge, checkCancel, checkRefund, checkRetry, checkShip } from './orderRules';
+import { AcknowledgeRequest, CancelRequest, PaymentEventSignal, PlaceOrderUpdateArgs, RefundRequest, ShipRequest } from './commandSchemas';
 import type { OrderView } from './views';
 
 export interface OrderRuntime {
@@ -29,6 +30,8 @@ export interface OrderRuntime {
   clock: () => number;
   /** Brings the clock up to the task's time: first thing in an accepted Update's handler, nowhere else. */
   syncClock: () => void;
+  /** Moves the clock forward to a time carried by a message (a webhook's receipt time). */
+  reachClock: (at: number) => void;
   /** Wakes the workflow loop to decide again. */
   changed: () => void;
   view: () => OrderView;
@@ -37,6 +40,15 @@ export interface OrderRuntime {
 }
 
 /** The caller can be answered: the operation has an outcome, or it is unknown and with an operator. */
+/**
+ * A proof by webhook settles the operation but carries no amounts: the order reads the payment
+ * right after. The caller is answered after that read (or its first failure), so the view it gets
+ * shows what Vipps holds rather than the amounts from before the call.
+ */
+function firstReadPending(order: OrderData): boolean {
+  return order.reconcile !== undefined && order.reconcile.failures === 0;
+}
+
 function answerable(op: MoneyOp): boolean {
   return op.status === 'DONE' || op.status === 'REFUSED' || (op.status === 'UNKNOWN' && op.escalated === true);
 }
@@ -49,6 +61,7 @@ export function registerHandlers(rt: OrderRuntime): void {
   setHandler(paymentEventSignal, (raw) => {
     const parsed = PaymentEventSignal.safeParse(raw);
     if (!parsed.success) return;
+    if (parsed.data.receivedAt !== undefined) rt.reachClock(parsed.data.receivedAt);
     onPaymentEvent(order, parsed.data, rt.clock());
     rt.changed();
   });
@@ -79,7 +92,7 @@ export function registerHandlers(rt: OrderRuntime): void {
       rt.syncClock();
       const shipment = addShipment(order, parseCommand(ShipRequest, raw), rt.clock());
       rt.changed();
-      await condition(() => answerable(findOp(order, shipment.opId)));
+      await condition(() => answerable(findOp(order, shipment.opId)) && !firstReadPending(order));
       return rt.answer();
     },
     { validator: (raw) => checkShip(order, parseCommand(ShipRequest, raw)) },
@@ -92,7 +105,7 @@ export function registerHandlers(rt: OrderRuntime): void {
       const refund = addRefund(order, parseCommand(RefundRequest, raw), rt.clock());
       rt.changed();
       const op = findOp(order, refund.opId);
-      await condition(() => answerable(op));
+      await condition(() => answerable(op) && !firstReadPending(order));
       if (op.status === 'REFUSED') throw vippsRejected(op.error!);
       return rt.answer();
     },
@@ -129,6 +142,17 @@ export function registerHandlers(rt: OrderRuntime): void {
       return rt.answer();
     },
     { validator: () => checkRetry(order) },
+  );
+
+  setHandler(
+    acknowledgeUpdate,
+    (raw) => {
+      rt.syncClock();
+      acknowledge(order, parseCommand(AcknowledgeRequest, raw), rt.clock());
+      rt.changed();
+      return rt.answer();
+    },
+    { validator: (raw) => checkAcknowledge(order, parseCommand(AcknowledgeRequest, raw)) },
   );
 
   setHandler(customerReturnedUpdate, async () => {

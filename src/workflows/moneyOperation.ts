@@ -35,6 +35,13 @@ export interface MoneyOp {
   nextAttemptAt?: number;
   /** UNKNOWN for longer than the quick retries: an operator is alerted, retries continue slowly. */
   escalated?: boolean;
+  /**
+   * QUEUED for its next generation, but `key` is still the refused one: the payment's event log is
+   * read first, and only if that key is absent there (or recorded as failed) is the new key minted.
+   */
+  renewKey?: boolean;
+  /** Failed looks at the event log while `renewKey` is set, for their backoff. */
+  lookupFailures?: number;
 }
 
 /** The payment event that proves each kind of operation. */
@@ -73,7 +80,8 @@ export function isOpen(op: MoneyOp): boolean {
 
 /** Whether the operation may be sent now: queued, or unknown and its next attempt is due. */
 export function isDue(op: MoneyOp, now: number): boolean {
-  return op.status === 'QUEUED' || (op.status === 'UNKNOWN' && (op.nextAttemptAt ?? 0) <= now);
+  // A queued operation has a next attempt time only after a failed look before its next key.
+  return (op.status === 'QUEUED' || op.status === 'UNKNOWN') && (op.nextAttemptAt ?? 0) <= now;
 }
 
 export function startAttempt(op: MoneyOp): void {
@@ -89,6 +97,8 @@ export function settleDone(op: MoneyOp, at: string, by: NonNullable<MoneyOp['res
   delete op.nextAttemptAt;
   delete op.escalated;
   delete op.error;
+  delete op.renewKey;
+  delete op.lookupFailures;
 }
 
 export function settleRefused(op: MoneyOp, error: OrderError, at: string, by: NonNullable<MoneyOp['resolvedBy']> = 'answer'): void {
@@ -98,6 +108,8 @@ export function settleRefused(op: MoneyOp, error: OrderError, at: string, by: No
   op.error = error;
   delete op.nextAttemptAt;
   delete op.escalated;
+  delete op.renewKey;
+  delete op.lookupFailures;
 }
 
 /** The answer was lost or cannot be trusted: the outcome is unknown until proven. */
@@ -141,12 +153,38 @@ export function proofIn(op: MoneyOp, events: readonly PaymentEventEvidence[]): '
  */
 export function nextGeneration(op: MoneyOp, keyFor: (generation: number) => string, at: string): boolean {
   if (op.status !== 'REFUSED') return false;
-  op.generation++;
-  op.key = keyFor(op.generation);
   op.status = 'QUEUED';
-  op.attempts = 0;
   op.requestedAt = at;
+  renewKey(op, keyFor);
   delete op.settledAt;
   delete op.resolvedBy;
   return true;
+}
+
+/**
+ * Asks for the next generation of a refused operation, as an operator's retry or the void's next
+ * try does: queued with its old key and `renewKey`, so the event log is looked at before the new
+ * key exists (a "refusal" may have been applied after all). False for anything but REFUSED.
+ */
+export function requestNextGeneration(op: MoneyOp, at: string): boolean {
+  if (op.status !== 'REFUSED') return false;
+  op.status = 'QUEUED';
+  op.renewKey = true;
+  op.attempts = 0;
+  op.requestedAt = at;
+  op.lookupFailures = 0;
+  delete op.nextAttemptAt;
+  delete op.settledAt;
+  delete op.resolvedBy;
+  return true;
+}
+
+/** The old key is absent from the event log (or failed there): the next generation gets its key. */
+export function renewKey(op: MoneyOp, keyFor: (generation: number) => string): void {
+  op.generation++;
+  op.key = keyFor(op.generation);
+  op.attempts = 0;
+  delete op.renewKey;
+  delete op.lookupFailures;
+  delete op.nextAttemptAt;
 }

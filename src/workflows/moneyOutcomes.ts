@@ -71,6 +71,7 @@ export function endUnauthorized(order: OrderData, now: number, reason: string): 
     if (order.payment.state === 'TERMINATED') settleDone(voidOp, nowIso(now), 'answer');
     else settleRefused(voidOp, { at: nowIso(now), step: 'void', message: `the payment is ${order.payment.state}` }, nowIso(now));
   }
+  closeUnpaid(order, now);
   clearAlert(order, 'PAYMENT_UNRESOLVED');
   if (order.cancel?.status === 'REQUESTED') {
     order.cancel.status = 'DONE';
@@ -80,6 +81,20 @@ export function endUnauthorized(order: OrderData, now: number, reason: string): 
   }
   order.failureReason ??= reason;
   setStatus(order, now, 'PAYMENT_FAILED', reason);
+}
+
+/**
+ * Captures and refunds still open on a payment that ended unauthorized can never be sent: they are
+ * refused here (older runs accepted a shipment before the payment was authorized).
+ */
+export function closeUnpaid(order: OrderData, now: number): void {
+  for (const op of order.ops) {
+    if ((op.kind === 'capture' || op.kind === 'refund') && (op.status === 'QUEUED' || op.status === 'UNKNOWN')) {
+      settleRefused(op, { at: nowIso(now), step: op.kind, message: `not sent: the payment is ${order.payment.state ?? 'not authorized'}` }, nowIso(now));
+      // Nothing was reserved, so nothing will ever be captured for it (NOT_CAPTURED, no CAPTURE_FAILED alert).
+      for (const s of order.shipments) if (s.opId === op.id) s.released = true;
+    }
+  }
 }
 
 /** After a fresh read: a failed release whose money is gone anyway counts as released. */

@@ -19,6 +19,7 @@ export type Step =
   | { kind: 'nothingToRelease' }
   | { kind: 'warnDeadline' }
   | { kind: 'deadlinePassed' }
+  | { kind: 'closeUnpaid' }
   | { kind: 'end' }
   | { kind: 'wait'; until?: number; waitingFor: string };
 
@@ -36,7 +37,12 @@ function earliest(...times: (number | undefined)[]): number | undefined {
 /** The customer has not answered yet (or the payment ended without authorization). */
 function whilePending(order: OrderData, now: number): Step {
   const voidOp = order.ops.find((o) => o.kind === 'void');
-  if (isFinal(order.status)) return openOps(order).length ? sendOrWait(voidOp!, now, 'the cancel of the payment to be confirmed') : { kind: 'end' };
+  if (isFinal(order.status)) {
+    // Only the void may still be open; anything else (a capture an older run accepted) is closed, never awaited.
+    const open = openOps(order)[0];
+    if (!open) return { kind: 'end' };
+    return open.kind === 'void' ? sendOrWait(open, now, 'the cancel of the payment to be confirmed') : { kind: 'closeUnpaid' };
+  }
   const p = order.pending;
   if (voidOp && (voidOp.status === 'QUEUED' || voidOp.status === 'UNKNOWN')) {
     // A void in progress is finished first; a wake-up may still look at the payment meanwhile.
@@ -46,13 +52,17 @@ function whilePending(order: OrderData, now: number): Step {
   }
   // A look asked for comes first: after a refused void (6060: authorized after all) it tells what to do.
   if (p.wake) return { kind: 'read', why: p.wake };
-  if (order.cancel?.status === 'REQUESTED' && voidOp?.status !== 'DONE') {
+  // Only a first void, or the next key after a refused one: anything else would change nothing and
+  // be asked for again at once.
+  const voidable = !voidOp || voidOp.status === 'REFUSED';
+  if (order.cancel?.status === 'REQUESTED' && voidable) {
     // A void refused earlier is tried again at the polling pace (the look above reset it), never in a tight loop.
     if (!voidOp || now >= p.nextPollAt) return { kind: 'enqueueVoid' };
   }
-  // Vipps should have expired it by now: cancel it ourselves, only if still unauthorized. A refused
-  // cancel makes the order look at the payment first (see moneySteps), then try again later.
-  if (now >= p.giveUpAt && now >= p.nextPollAt) return { kind: 'enqueueVoid' };
+  // Vipps should have expired it by now: cancel it ourselves, only if still unauthorized; the first
+  // time at the give-up itself. A refused cancel makes the order look at the payment first (see
+  // moneyOutcomes), then try again at the polling pace.
+  if (now >= p.giveUpAt && voidable && (!voidOp || now >= p.nextPollAt)) return { kind: 'enqueueVoid' };
   if (now >= p.nextPollAt) return { kind: 'read', why: 'polling' };
   const waitingFor =
     order.cancel?.status === 'REQUESTED'
@@ -103,15 +113,16 @@ function warnAt(order: OrderData): number {
   return order.payment.captureDeadline! - order.input.policy.captureDeadlineWarningMs;
 }
 
+/** Each deadline event happens once: `deadlineHandled` records that the deadline was acted on, whatever came of it. */
 function deadlineEvent(order: OrderData, now: number): Step | undefined {
-  if (!deadlineApplies(order) || order.alerts.includes('CAPTURE_DEADLINE_PASSED')) return undefined;
+  if (!deadlineApplies(order) || order.deadlineHandled || order.alerts.includes('CAPTURE_DEADLINE_PASSED')) return undefined;
   if (now >= order.payment.captureDeadline!) return { kind: 'deadlinePassed' };
   if (!order.deadlineWarned && now >= warnAt(order)) return { kind: 'warnDeadline' };
   return undefined;
 }
 
 function nextDeadlineEvent(order: OrderData): number | undefined {
-  if (!deadlineApplies(order) || order.alerts.includes('CAPTURE_DEADLINE_PASSED')) return undefined;
+  if (!deadlineApplies(order) || order.deadlineHandled || order.alerts.includes('CAPTURE_DEADLINE_PASSED')) return undefined;
   return order.deadlineWarned ? order.payment.captureDeadline : warnAt(order);
 }
 

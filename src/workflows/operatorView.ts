@@ -2,13 +2,14 @@
  * What operators and callers see: the order view, the search attributes (one upsert per step, and
  * only when something operators filter on changed) and the current details in the Temporal UI.
  */
-import { setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { setCurrentDetails, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
 import { formatMoney } from './money';
 import { attentionReason, derivedStatus, isSettled } from './orderRules';
 import { addAlert, capturable, refundStatus, setAlert, setStatus, shipmentStatus } from './orderBook';
 import { isAuthorized, type OrderData } from './orderData';
 import { CaptureDeadline, OrderAlerts, OrderStatusAttribute } from './searchAttributes';
 import type { OrderView } from './views';
+import { compactView, substanceOf, VIEW_MEMO_KEY } from './viewMemo';
 
 /** Alerts and status that follow from the operations; called after every step. */
 export function refresh(order: OrderData, now: number): void {
@@ -30,6 +31,8 @@ export function refresh(order: OrderData, now: number): void {
 export class OperatorView {
   /** The client set the starting search attributes; only changes after that are upserted. */
   private flushedVersion = 0;
+  /** What the memo's view last said that a reader acts on: written again only when that differs. */
+  private publishedSubstance: string | undefined;
 
   constructor(private readonly order: OrderData) {}
 
@@ -57,6 +60,24 @@ export class OperatorView {
     if (open.length) lines.push(`**Unresolved:** ${open.map((op) => `${op.id} (key ${op.key}, ${op.attempts} attempt(s))`).join('; ')}`);
     if (o.lastError) lines.push(`**Last error:** ${o.lastError.step}: ${o.lastError.message}`);
     setCurrentDetails(lines.join('\n\n'));
+  }
+
+  /**
+   * Writes the compact view to the memo, so that reading the open order costs no Query. Called
+   * whenever the order waits; written only when something a reader acts on changed (status,
+   * money, shipments, refunds, operations, alerts, errors), because each write is a billed Action
+   * and a history event. A plain pending order writes none: its start memo and search attributes
+   * say all there is. Orders placed before the memo existed (input without `viewMemo`) write none.
+   */
+  publish(waitingFor: string, now: number): void {
+    const o = this.order;
+    if (!o.input.viewMemo) return;
+    const compact = compactView(orderView(o, waitingFor, false), new Date(now).toISOString());
+    const substance = substanceOf(compact);
+    if (substance === this.publishedSubstance) return;
+    if (this.publishedSubstance === undefined && o.status === 'PENDING_PAYMENT' && o.alerts.length === 0 && o.ops.length === 0) return;
+    this.publishedSubstance = substance;
+    upsertMemo({ [VIEW_MEMO_KEY]: compact });
   }
 }
 

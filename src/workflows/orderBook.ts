@@ -69,7 +69,8 @@ export function firstSighting(order: OrderData, key: string): boolean {
 /** What may still be captured: authorized − captured − cancelled. */
 export function capturable(order: OrderData): number {
   const a = order.payment.aggregate;
-  return Math.max(0, a.authorized - a.captured - a.cancelled);
+  // Less what an operator recorded as lapsed after a release Vipps refused for good.
+  return Math.max(0, a.authorized - a.captured - a.cancelled - (order.acknowledged?.lapsed ?? 0));
 }
 
 export function op(order: OrderData, id: string): MoneyOp {
@@ -117,10 +118,19 @@ export function applyAggregate(order: OrderData, next: Aggregate, fresh: boolean
 /** Vipps' captured total must lie between what we confirmed and what we confirmed plus what is open. */
 function checkCapturedAmount(order: OrderData): void {
   if (!order.payment.authorizedAt) return;
+  setAlert(order, 'OVER_CAPTURED', unexplainedCapture(order).extra > 0);
+  setAlert(order, 'CAPTURE_MISMATCH', unexplainedCapture(order).missing > 0);
+}
+
+/**
+ * Vipps' captured total beyond our captures (done and open), and short of those confirmed, less
+ * what operators acknowledged: what OVER_CAPTURED and CAPTURE_MISMATCH are about.
+ */
+export function unexplainedCapture(order: OrderData): { extra: number; missing: number } {
   const { done, open } = ourTotals(order, 'capture');
   const captured = order.payment.aggregate.captured;
-  setAlert(order, 'OVER_CAPTURED', captured > done + open);
-  setAlert(order, 'CAPTURE_MISMATCH', captured < done);
+  const ack = order.acknowledged;
+  return { extra: Math.max(0, captured - done - open - (ack?.extraCaptured ?? 0)), missing: Math.max(0, done - captured - (ack?.missingCaptured ?? 0)) };
 }
 
 // ---- shipments and refunds through their operations -------------------------------------------

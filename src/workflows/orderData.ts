@@ -34,6 +34,16 @@ export interface RefundRecord {
   opId: string;
 }
 
+export interface Acknowledged {
+  /** Captured at Vipps beyond our captures, explained by an operator (minor units). */
+  extraCaptured: number;
+  /** Confirmed by us but missing from Vipps' captured total, explained by an operator. */
+  missingCaptured: number;
+  /** Still reserved by Vipps' figures after a release it refused, recorded by an operator as no longer reserved (lapsed). */
+  lapsed?: number;
+  records: { alert: OrderAlert; reason: string; at: string; amount?: number }[];
+}
+
 export interface OrderSnapshot {
   status: OrderStatus;
   payment: {
@@ -67,8 +77,15 @@ export interface OrderSnapshot {
   receipt: { status: 'PENDING' | 'ATTACHED' | 'FAILED'; error?: OrderError };
   alerts: OrderAlert[];
   deadlineWarned: boolean;
+  /**
+   * The capture deadline was acted on (released under `cancel`, handed to an operator under
+   * `hold`): never again, whatever the release's answer, so a refused release cannot loop.
+   */
+  deadlineHandled?: boolean;
   /** Re-read the payment (money moved outside this workflow, or to confirm a proof): due at `at`. */
   reconcile?: { at: number; failures: number };
+  /** What operators acknowledged; absent until the first acknowledgement (and in older runs). */
+  acknowledged?: Acknowledged;
   /** Webhooks already seen (name:pspReference), most recent last, bounded. */
   seenEvents: string[];
   timeline: TimelineEntry[];

@@ -9,7 +9,7 @@ import { formatMoney } from './money';
 import { isOpen } from './moneyOperation';
 import { capturable, openLines, openOps, refundRecord, refundable, releasing, shipment, shipmentStatus } from './orderBook';
 import { isAuthorized, type OrderData } from './orderData';
-import type { RefundRequest, ShipRequest } from './commandSchemas';
+import type { AcknowledgeRequest, RefundRequest, ShipRequest } from './commandSchemas';
 import { FINAL_STATUSES, SHIPPABLE_STATUSES } from './statusGroups';
 import type { OrderStatus } from './views';
 
@@ -69,6 +69,9 @@ export function checkShip(order: OrderData, req: ShipRequest): void {
     return;
   }
   if (!SHIPPABLE_STATUSES.has(order.status)) throw conflict(`cannot ship an order that is ${order.status}`);
+  // Shipping is what captures: an unpaid order (still pending, or unresolved after its expiry) has nothing to capture from.
+  if (!isAuthorized(order)) throw conflict('the payment is not authorized; nothing can be shipped (captured) yet');
+  if (order.alerts.includes('OVER_CAPTURED')) throw conflict(OVER_CAPTURED_BLOCKS);
   if (releasing(order)) throw conflict('the reservation is being released (the order is being cancelled); nothing more can be shipped');
   const open = openLines(order);
   if (open.length === 0) throw conflict('every order line is already shipped or cancelled');
@@ -111,8 +114,21 @@ export function checkRefund(order: OrderData, req: RefundRequest): void {
 }
 
 export function checkRetry(order: OrderData): void {
-  const retryable = order.ops.some((o) => (o.kind === 'capture' && o.status === 'REFUSED' && !shipmentReleased(order, o.id)) || o.status === 'UNKNOWN');
-  if (!retryable) throw conflict('no refused capture or unresolved operation to retry');
+  const refusedCapture = order.ops.some((o) => o.kind === 'capture' && o.status === 'REFUSED' && !shipmentReleased(order, o.id));
+  if (refusedCapture && order.alerts.includes('OVER_CAPTURED')) throw conflict(OVER_CAPTURED_BLOCKS);
+  if (!refusedCapture && !order.ops.some((o) => o.status === 'UNKNOWN')) throw conflict('no refused capture or unresolved operation to retry');
+}
+
+/** Vipps' captured total already exceeds what the order asked for: no capture until that is explained. */
+export const OVER_CAPTURED_BLOCKS = 'Vipps shows more captured than this order asked for: no new capture until an operator acknowledges it (acknowledge OVER_CAPTURED)';
+
+export function checkAcknowledge(order: OrderData, req: AcknowledgeRequest): void {
+  if (!order.alerts.includes(req.alert)) {
+    throw conflict(`no ${req.alert} alert to acknowledge (alerts: ${order.alerts.join(', ') || 'none'})`);
+  }
+  if (req.alert === 'RELEASE_FAILED' && order.ops.some((o) => o.kind === 'release' && isOpen(o))) {
+    throw conflict('a release is still being sent or resolved; acknowledge once Vipps has answered it');
+  }
 }
 
 function shipmentReleased(order: OrderData, opId: string): boolean {

@@ -16,6 +16,7 @@ import {
   condition,
   continueAsNew,
   isCancellation,
+  patched,
   workflowInfo,
 } from '@temporalio/workflow';
 import { Alarm } from './alarm';
@@ -23,7 +24,7 @@ import { DecisionClock } from './decisionClock';
 import { addOwnOp, requestCancel } from './commands';
 import type { OrderWorkflowInput } from './requests';
 import { formatMoney } from './money';
-import { afterRelease } from './moneyOutcomes';
+import { afterRelease, closeUnpaid } from './moneyOutcomes';
 import { sendMoneyOp } from './moneySteps';
 import { describeStep, nextStep, type Step } from './nextStep';
 import { addAlert, clearAlert, note, openOps } from './orderBook';
@@ -34,6 +35,11 @@ import { OperatorView, orderView, refresh } from './operatorView';
 import { createPayment, readPayment } from './paymentSteps';
 import { startReceipt } from './receipt';
 import type { OrderView } from './views';
+
+/** patched() id: a run cancelled from the UI or CLI completes with its view (histories before it end cancelled). */
+const CANCELLED_RUN_RETURNS_VIEW = 'cancelled-run-returns-view';
+/** patched() id: a run past its event budget continues as new once its handlers finish (reached only by long runs). */
+const CONTINUE_WHEN_HANDLERS_FINISH = 'continue-when-handlers-finish';
 
 export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderView> {
   // Never Date.now() for a decision: see decisionClock.ts.
@@ -47,6 +53,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
     order,
     clock,
     syncClock: () => time.syncWithUpdateTask(),
+    reachClock: (at) => time.reach(at),
     changed: () => changes++,
     view: () => orderView(order, waitingFor, busy),
     answer: () => {
@@ -56,7 +63,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   };
   registerHandlers(rt);
   const operator = new OperatorView(order);
-  const ctx: StepContext = { order, clock, acts: activityProxies(input.policy) };
+  const ctx: StepContext = { order, clock, acts: activityProxies(input.policy, time) };
   const receipt = startReceipt(ctx, rt.changed);
   if (!input.resume) note(order, clock(), 'order placed', formatMoney(input.amount));
 
@@ -78,9 +85,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
       busy = false;
       operator.flush(waitingFor);
       if (readyToContinueAsNew()) await continueAsNew<typeof orderWorkflow>({ ...input, resume: snapshotOf(order) });
+      operator.publish(waitingFor, clock());
       alarm.set(step.until, `Next look: ${step.waitingFor}`);
       const seen = changes;
-      await condition(() => changes !== seen || alarm.ringing);
+      // Past its event budget, the run continues as new as soon as the last command's handler and
+      // the receipt are done, not only at the next wake-up (which may never come before it settles).
+      const overBudget = historyLong() && patched(CONTINUE_WHEN_HANDLERS_FINISH);
+      await condition(() => changes !== seen || alarm.ringing || (overBudget && allHandlersFinished() && !receipt.running));
     }
   }
 
@@ -110,11 +121,15 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
         return;
       case 'deadlinePassed':
         return deadlinePassed(now);
+      case 'closeUnpaid':
+        closeUnpaid(order, now);
+        return;
     }
   }
 
   /** Vipps releases the whole remainder at once, so it cannot spare the money of a refused capture: hold then. */
   function deadlinePassed(now: number): void {
+    order.deadlineHandled = true;
     const refusedCapture = order.ops.some((o) => o.kind === 'capture' && o.status === 'REFUSED');
     if (input.policy.captureDeadlinePolicy === 'cancel' && !refusedCapture) {
       addOwnOp(order, 'release', now);
@@ -126,10 +141,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
     note(order, now, 'capture deadline passed', 'an operator decides: ship and retry the capture, or cancel');
   }
 
-  function readyToContinueAsNew(): boolean {
+  function historyLong(): boolean {
     const info = workflowInfo();
-    const long = info.historyLength >= input.policy.continueAsNewAfterEvents || info.continueAsNewSuggested;
-    return long && allHandlersFinished() && !receipt.running;
+    return info.historyLength >= input.policy.continueAsNewAfterEvents || info.continueAsNewSuggested;
+  }
+
+  function readyToContinueAsNew(): boolean {
+    return historyLong() && allHandlersFinished() && !receipt.running;
   }
 
   try {
@@ -140,8 +158,12 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
       if (await settledAfterHandlers()) break;
     }
   } catch (err) {
-    if (isCancellation(err)) await compensateCancellation();
-    throw err;
+    if (!isCancellation(err)) throw err;
+    await compensateCancellation();
+    // Once a payment exists, the run ends with its final view as its result, as a settled order's
+    // does, so the order stays readable (a cancelled run has no result: it would read as a payment
+    // never created). Cancelled before that, it ends cancelled: no customer ever got the link.
+    if (order.create.status !== 'DONE' || !patched(CANCELLED_RUN_RETURNS_VIEW)) throw err;
   }
 
   async function settledAfterHandlers(): Promise<boolean> {

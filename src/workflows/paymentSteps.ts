@@ -11,6 +11,7 @@ import { addAlert, applyAggregate, clearAlert, note, nowIso, ourTotals, recordEr
 import { isAuthorized, type OrderData, type StepContext } from './orderData';
 import { derivedStatus, isFinal } from './orderRules';
 import { operationKey } from '@vipps-orders/vipps/keys';
+import { readWindowMs } from './activityProxies';
 
 /** Backoff between looks at a payment past its expiry while Vipps does not answer. */
 export const MAX_BACKOFF_AFTER_EXPIRY_MS = 3_600_000;
@@ -125,7 +126,9 @@ export function lookFailed(order: OrderData, now: number): void {
   if (isAuthorized(order) || isFinal(order.status)) return;
   const p = order.pending;
   if (now < p.giveUpAt) {
-    p.nextPollAt = now + p.pollDelayMs;
+    // Failures back off like answers do: a struggling Vipps gets one look per pollMax at most.
+    p.pollDelayMs = Math.min(p.pollDelayMs * 2, order.input.policy.pollMaxMs);
+    schedulePoll(order, now);
     return;
   }
   p.failuresAfterExpiry++;
@@ -155,8 +158,19 @@ export function applyPaymentRead(order: OrderData, p: PaymentSnapshot, now: numb
   if (p.state !== 'CREATED') return endUnauthorized(order, now, NOT_PAID_REASONS[p.state]);
   const pending = order.pending;
   if (!woke) pending.pollDelayMs = Math.min(pending.pollDelayMs * 2, order.input.policy.pollMaxMs);
-  pending.nextPollAt = now + pending.pollDelayMs;
+  schedulePoll(order, now);
   if (now >= pending.giveUpAt) lookFailed(order, now);
+}
+
+/**
+ * The next look while pending. A look that could still be running at the give-up would hold the
+ * void back behind it (a read may take its whole retry window), so none starts in the last window
+ * before the give-up: the void goes first then, and a 6060 answer asks for the look.
+ */
+function schedulePoll(order: OrderData, now: number): void {
+  const p = order.pending;
+  p.nextPollAt = now + p.pollDelayMs;
+  if (now < p.giveUpAt && p.nextPollAt > p.giveUpAt - readWindowMs(order.input.policy)) p.nextPollAt = Math.max(p.nextPollAt, p.giveUpAt);
 }
 
 /** Our own captures and refunds account for everything Vipps shows. */

@@ -1,16 +1,17 @@
 /**
  * A refund after the order is settled (its workflow has ended): a short workflow of its own, id
- * `refund-<orderId>-<refundId>`, so a repeated request joins the same run. It reads the payment
+ * `refund-<orderId>.<refundId>`, so a repeated request joins the same run. It reads the payment
  * (the truth), checks what can still be refunded, refunds with the same deterministic key the
  * order would have used, resolves an unknown outcome by proof, and ends.
  *
  * Two refunds of one order may run at once: each checks the refundable amount first, and Vipps
  * refuses one that would exceed it (6150), which ends that refund as refused; nothing is refunded twice.
  */
-import { isCancellation, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, isCancellation, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import { activityProxies } from './activityProxies';
 import { refundKey } from './commands';
 import { describeFailure, parseCommand } from './failures';
+import { FAILURE_TYPES } from './failureTypes';
 import { formatMoney } from './money';
 import { markUnknown, newMoneyOp, proofIn, scheduleRetry, settleDone, settleRefused, startAttempt, type MoneyOp } from './moneyOperation';
 import { OrderId, RefundRequest } from './commandSchemas';
@@ -64,9 +65,11 @@ export async function refundWorkflow(raw: RefundWorkflowInput): Promise<RefundOu
     }
   }
   if (alerted) {
+    // The label says how it ended: refunded, or refused by Vipps (its key proven failed).
+    const refunded = op.status === 'DONE';
     upsertSearchAttributes([
-      { key: OrderStatusAttribute, value: 'COMPLETED' },
-      { key: OrderAlerts, value: [] },
+      { key: OrderStatusAttribute, value: refunded ? 'COMPLETED' : 'NEEDS_ATTENTION' },
+      { key: OrderAlerts, value: refunded ? [] : ['REFUND_FAILED'] },
     ]);
   }
   return { orderId, refund: view(op, req.refundId) };
@@ -87,8 +90,12 @@ export async function refundWorkflow(raw: RefundWorkflowInput): Promise<RefundOu
     const a = found.payment.aggregate;
     const available = a.captured - a.refunded;
     if (req.amount.value > available) {
-      refused(`amount ${formatMoney(req.amount)} exceeds what can be refunded (${formatMoney({ value: Math.max(0, available), currency: req.amount.currency })})`);
-      return true;
+      // Nothing was sent: the run fails (no "refund failed" row, the refund id stays free) and the caller gets a 409.
+      throw ApplicationFailure.create({
+        type: FAILURE_TYPES.refundNotPossible,
+        message: `amount ${formatMoney(req.amount)} exceeds what can be refunded (${formatMoney({ value: Math.max(0, available), currency: req.amount.currency })})`,
+        nonRetryable: true,
+      });
     }
     return false;
   }

@@ -39,6 +39,12 @@ export interface OrderWorkflowInput {
   /** Hash of the placing request: a second POST with other content is refused, the same content joins. */
   requestFingerprint: string;
   policy: OrderPolicy;
+  /**
+   * The order keeps its view in its memo (viewMemo.ts). Set by the order client for every order it
+   * places; orders placed before (and their recorded histories) have no memo commands, and are read
+   * with a Query.
+   */
+  viewMemo?: true;
   /** Set only by continue-as-new: the state the previous run ended with. */
   resume?: OrderSnapshot;
 }

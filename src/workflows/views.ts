@@ -143,5 +143,12 @@ export interface OrderView {
   /** True once the order is settled: nothing is reserved or unresolved, and its workflow has ended. */
   settled: boolean;
   lastError?: OrderError;
+  /** For an open order: the newest entries only when read from its memo (see `asOf`). */
   timeline: TimelineEntry[];
+  /**
+   * Set when an open order was read without asking its worker: the order's time when it wrote the
+   * view to its memo (at a wait, when something a reader acts on changed), or its start for a
+   * plain pending order. Absent in live views and command answers.
+   */
+  asOf?: string;
 }

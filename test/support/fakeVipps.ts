@@ -6,6 +6,7 @@
  * parse, persistent outages, and gates that hold a call until the test releases it.
  */
 import { ApplicationFailure } from '@temporalio/common';
+import { refusalOf } from '../../src/activities/orderActivities';
 import { toActivityFailure } from '../../src/activities/vippsFailures';
 import { VippsApiError } from '@vipps-orders/vipps';
 import type { PaymentState } from '@vipps-orders/vipps/schemas';
@@ -21,8 +22,11 @@ export interface FakePayment {
 }
 
 type MoneyOperation = 'capturePayment' | 'refundPayment' | 'cancelPayment';
-/** refuse: a definite 4xx. lost: applied, then a 503 (Temporal retries with the same key). unparsable: applied, then a 2xx that does not parse. down: a 503 before anything happens. */
-export type Fault = { refuse: { status: number; errorCode?: number } } | 'lost' | 'unparsable' | 'down';
+/**
+ * refuse: a definite 4xx. lost: applied, then a 503 (Temporal retries with the same key). unparsable: applied, then a 2xx that does not parse. down: a 503 before anything happens.
+ * afterApply: applied (and its success stored for the key), then answered with this HTTP error, classified as the real activities do (`refusalOf`): a bare 400 (no ErrorCode) as a proxy may send, or a coded refusal Vipps sent although it applied the call.
+ */
+export type Fault = { refuse: { status: number; errorCode?: number } } | { afterApply: { status: number; errorCode?: number } } | 'lost' | 'unparsable' | 'down';
 
 export interface Script {
   /** Faults for the next calls of each money operation, in order (one per call). */
@@ -143,10 +147,16 @@ export class FakeVipps {
    */
   private money(reference: string, operation: MoneyOperation, key: string, apply: (p: FakePayment) => MoneyCallResult, fault?: Fault): MoneyCallResult {
     if (fault === 'down') this.transient(operation);
-    if (fault && typeof fault === 'object') return { outcome: 'refused', refusal: { message: 'fake refusal', ...fault.refuse } };
+    if (fault && typeof fault === 'object' && 'refuse' in fault) return { outcome: 'refused', refusal: { message: 'fake refusal', ...fault.refuse } };
     const stored = this.byKey.get(key);
     const result = stored?.result ?? apply(this.payment(reference));
     if (!stored) this.byKey.set(key, { result });
+    if (fault && typeof fault === 'object') {
+      const err = new VippsApiError({ kind: 'http', operation, ...fault.afterApply, ...(fault.afterApply.errorCode === undefined && { title: 'Bad Request' }) });
+      const refusal = refusalOf(err);
+      if (refusal) return { outcome: 'refused', refusal };
+      throw toActivityFailure(err);
+    }
     if (fault === 'lost') this.transient(operation);
     if (fault === 'unparsable') this.unparsable(operation);
     return result;
@@ -189,6 +199,7 @@ export class FakeVipps {
       const fault = this.script(input.reference).faults.capturePayment?.shift();
       return this.money(input.reference, 'capturePayment', input.idempotencyKey, (p) => {
         if (p.state !== 'AUTHORIZED') return this.refuse(400, 6080, 'not authorized');
+        if (input.amount.value <= 0) return this.refuse(400, 4040, 'invalid amount');
         if (p.aggregate.captured + p.aggregate.cancelled + input.amount.value > p.aggregate.authorized) return this.refuse(400, 6090, 'capture amount too high');
         p.aggregate.captured += input.amount.value;
         p.events.push({ name: 'CAPTURED', success: true, idempotencyKey: input.idempotencyKey, amount: input.amount.value });

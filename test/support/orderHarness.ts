@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Client } from '@temporalio/client';
+import { withFinishTime } from '../../src/activities/finishTime';
 import { OrderClient } from '../../src/orders/orderClient';
 import { PiiSealer } from '../../src/security/piiSealing';
 import type { OrderActivities } from '../../src/workflows/activityContract';
@@ -38,12 +39,15 @@ export interface WorkflowHarness {
   stop(): Promise<void>;
 }
 
-/** A real dev server and one worker running the order workflow with the given activities. */
-export async function startWorkflowHarness(activities: OrderActivities): Promise<WorkflowHarness> {
+/**
+ * A real dev server and one worker running the order workflow with the given activities, stamped
+ * with their finish time as the real ones are (src/activities/finishTime.ts).
+ */
+export async function startWorkflowHarness(activities: OrderActivities, server: { metricsPort?: number } = {}): Promise<WorkflowHarness> {
   quietTemporalLogs();
-  const temporal = await startTestTemporal();
+  const temporal = await startTestTemporal(server);
   const taskQueue = `orders-${randomUUID()}`;
-  const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities });
+  const worker = await Worker.create({ connection: temporal.env.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: withFinishTime(activities) });
   const running = worker.run();
   return {
     temporal,

@@ -1,7 +1,7 @@
 /**
  * An order whose workflow task fails (a worker cannot replay its history: an SDK defect, or a bad
- * deploy) must stay readable: GET answers with the last view the order gave a caller, read from
- * its history, instead of a 500. Before, `GET /orders/:id` failed as long as the task did.
+ * deploy) must stay readable: GET answers with the last view the order kept in its memo, marked as
+ * such, instead of a 500. Before, `GET /orders/:id` failed as long as the task did.
  */
 import { randomUUID } from 'node:crypto';
 import { Worker } from '@temporalio/worker';
@@ -11,6 +11,7 @@ import { orderClient, workflowBundle } from '../support/orderHarness';
 import { newOrderId, sampleOrder } from '../support/orders';
 import { quietTemporalLogs } from '../support/temporalLogs';
 import { startTestTemporal, type TestTemporal } from '../support/temporalServer';
+import { eventually } from '../support/eventually';
 import { event, statusIs } from '../support/workflowKit';
 
 jest.setTimeout(120_000);
@@ -47,6 +48,9 @@ test('an order whose workflow task fails answers GET with its last known view', 
     maxCachedWorkflows: 0,
   });
   await broken.runUntil(async () => {
+    // A GET asks no worker (the view is in the memo): a webhook makes the order take a task, which fails.
+    await temporal.env.client.workflow.getHandle(`order-${orderId}`).signal('paymentEvent', event('CAPTURED', 'psp-elsewhere'));
+    await eventually(async () => expect((await temporal.env.client.workflow.getHandle(`order-${orderId}`).describe()).raw.pendingWorkflowTask?.attempt ?? 0).toBeGreaterThan(1), 60_000);
     const view = await orders.getOrder(orderId);
     expect(view.status).toBe('PARTIALLY_SHIPPED');
     expect(view.shipments.map((s) => [s.shipmentId, s.status])).toEqual([['box-1', 'CAPTURED']]);

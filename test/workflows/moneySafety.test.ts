@@ -103,7 +103,7 @@ describe('commands are never lost while a call is in flight', () => {
     await orders.notifyPaymentEvent(orderId, event('AUTHORIZED'));
     await eventually(() => expect(fake.count(orderId, 'getPayment')).toBe(1));
     const cancelling = orders.cancel(orderId, { reason: 'changed my mind' });
-    await eventually(async () => expect((await orders.getOrder(orderId)).cancel?.status).toBe('REQUESTED'));
+    await eventually(async () => expect((await orders.getOrder(orderId, { live: true })).cancel?.status).toBe('REQUESTED'));
     fake.approve(orderId);
     release();
     const cancelled = await cancelling;
@@ -121,7 +121,7 @@ describe('commands are never lost while a call is in flight', () => {
     await orders.notifyPaymentEvent(orderId, event('ABORTED'));
     await eventually(() => expect(fake.count(orderId, 'getPayment')).toBe(1));
     const cancelling = orders.cancel(orderId, {});
-    await eventually(async () => expect((await orders.getOrder(orderId)).cancel?.status).toBe('REQUESTED'));
+    await eventually(async () => expect((await orders.getOrder(orderId, { live: true })).cancel?.status).toBe('REQUESTED'));
     fake.finish(orderId, 'ABORTED');
     release();
     expect((await cancelling).order.status).toBe('CANCELLED');

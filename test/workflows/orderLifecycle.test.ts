@@ -26,7 +26,8 @@ describe('authorization', () => {
     const authorized = await statusIs(orders, orderId, 'AWAITING_SHIPMENT');
     expect(authorized.payment).toEqual(expect.objectContaining({ state: 'AUTHORIZED', captureDeadlineSource: 'policy' }));
     expect(authorized.payment.aggregate.authorized).toBe(54_800);
-    await eventually(async () => expect((await orders.getOrder(orderId)).receipt.status).toBe('ATTACHED'));
+    // The view in the memo is not rewritten for the receipt alone: ask the order itself.
+    await eventually(async () => expect((await orders.getOrder(orderId, { live: true })).receipt.status).toBe('ATTACHED'));
     expect(fake.count(orderId, 'capturePayment')).toBe(0);
 
     const shipped = await orders.ship(orderId, { shipmentId: 'ship-1' });
@@ -170,7 +171,8 @@ describe('authorization', () => {
     await orders.placeOrder(sampleOrder(orderId));
     await orders.notifyPaymentEvent(orderId, event('AUTHORIZED'));
     await eventually(() => expect(fake.count(orderId, 'getPayment')).toBe(1));
-    const view = await orders.getOrder(orderId);
+    // What the order concluded from its read: a plain pending order keeps no view in its memo.
+    const view = await orders.getOrder(orderId, { live: true });
     expect(view.status).toBe('PENDING_PAYMENT');
     expect(view.payment.state).toBe('CREATED');
   });
@@ -319,7 +321,7 @@ describe('refunds and receipts', () => {
     for (const r of [a, b, c]) expect(r.order.refunds).toEqual([expect.objectContaining({ refundId: 'late-1', status: 'REFUNDED' })]);
     expect(fake.moneyEvents(orderId, 'REFUNDED')).toHaveLength(1);
     expect(fake.payment(orderId).aggregate.refunded).toBe(5_000);
-    const desc = await kit.h().temporal.env.client.workflow.getHandle(`refund-${orderId}-late-1`).describe();
+    const desc = await kit.h().temporal.env.client.workflow.getHandle(`refund-${orderId}.late-1`).describe();
     expect(desc.status.name).toBe('COMPLETED');
     await eventually(async () => expect((await orders.getOrder(orderId)).refunds.map((r) => r.refundId)).toEqual(['late-1']));
   });
@@ -365,9 +367,12 @@ test.concurrent('an order past its event budget continues as new and keeps every
   expect(final.status).toBe('COMPLETED');
   expect(final.shipments.map((s) => [s.shipmentId, s.status])).toEqual([['a', 'CAPTURED'], ['b', 'CAPTURED'], ['c', 'CAPTURED']]);
   expect(final.timeline[0]?.step).toBe('order placed');
-  const runs: string[] = [];
-  for await (const wf of kit.h().temporal.env.client.workflow.list({ query: `WorkflowId = 'order-${orderId}'` })) runs.push(wf.runId);
-  expect(runs.length).toBeGreaterThan(1);
+  // Visibility lags a moment behind the runs (more so on a loaded machine): look until both are listed.
+  await eventually(async () => {
+    const runs: string[] = [];
+    for await (const wf of kit.h().temporal.env.client.workflow.list({ query: `WorkflowId = 'order-${orderId}'` })) runs.push(wf.runId);
+    expect(runs.length).toBeGreaterThan(1);
+  });
   expect(fake.moneyEvents(orderId, 'CAPTURED')).toHaveLength(3);
 });
 
