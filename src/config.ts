@@ -95,7 +95,9 @@ export function loadVippsConfig(env: Env = process.env): VippsClientConfig {
 
 /** Development defaults: fine on a laptop with the emulator, refused against the real Vipps APIs. */
 export const DEV_ORDER_API_KEY = 'dev-order-api-key';
-const DEV_PII_SEALING_KEY = 'dev-pii-sealing-key-change-me';
+export const DEV_PII_SEALING_KEY = 'dev-pii-sealing-key-change-me';
+/** Keys the customer's return links and the merchant pages' session cookies (development only). */
+export const DEV_PAGE_SECRET = 'dev-page-secret-for-return-links-and-sessions';
 
 const OrderPolicyEnv = z.object({
   ORDER_PAYMENT_EXPIRY_MINUTES: positiveInt.default(10),
@@ -130,6 +132,8 @@ const WorkerEnv = z.object({
   // 0 turns the cache off (the SDK allows 0 or at least 2).
   WORKER_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(0).max(100_000).refine((n) => n !== 1, 'must be 0 (no cache) or at least 2').default(100),
   WORKER_STICKY_QUEUE_TIMEOUT_SECONDS: positiveInt.max(600).default(10),
+  // Longer than an activity attempt may run (startToCloseTimeout 20 s), shorter than the container's stop timeout.
+  WORKER_SHUTDOWN_GRACE_SECONDS: z.coerce.number().int().min(0).max(600).default(25),
 });
 
 export interface WorkerTuning {
@@ -137,11 +141,13 @@ export interface WorkerTuning {
   maxCachedWorkflows: number;
   /** How long a task waits for this worker's sticky queue before any worker may take it (after a crash). */
   stickyQueueScheduleToStartTimeoutMs: number;
+  /** After SIGTERM, how long running activities may take to finish before the SDK cancels them. */
+  shutdownGraceMs: number;
 }
 
 export function loadWorkerTuning(env: Env = process.env): WorkerTuning {
   const e = parse(WorkerEnv, env, 'worker');
-  return { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, stickyQueueScheduleToStartTimeoutMs: e.WORKER_STICKY_QUEUE_TIMEOUT_SECONDS * 1000 };
+  return { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, stickyQueueScheduleToStartTimeoutMs: e.WORKER_STICKY_QUEUE_TIMEOUT_SECONDS * 1000, shutdownGraceMs: e.WORKER_SHUTDOWN_GRACE_SECONDS * 1000 };
 }
 
 const TemporalEnv = z.object({
@@ -157,9 +163,11 @@ const PiiEnv = z.object({ PII_SEALING_KEY: z.string().min(16, 'must be at least 
 /** The key that seals customer phone numbers; both the service and the worker need the same one. */
 export function loadPiiSealingKey(env: Env = process.env, vipps: VippsClientConfig = loadVippsConfig(env)): string {
   const e = parse(PiiEnv, env, 'PII');
-  if (e.PII_SEALING_KEY) return e.PII_SEALING_KEY;
-  if (isVippsHost(vipps.baseUrl)) throw new ConfigError('Invalid PII configuration:\n  PII_SEALING_KEY: is required when VIPPS_BASE_URL is a Vipps host');
-  return DEV_PII_SEALING_KEY;
+  if (isVippsHost(vipps.baseUrl)) {
+    const problem = realSecretProblem('PII_SEALING_KEY', e.PII_SEALING_KEY, [DEV_PII_SEALING_KEY]);
+    if (problem) throw new ConfigError(`Invalid PII configuration:\n  ${problem}`);
+  }
+  return e.PII_SEALING_KEY ?? DEV_PII_SEALING_KEY;
 }
 
 const ServiceEnv = z.object({
@@ -167,6 +175,7 @@ const ServiceEnv = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PUBLIC_URL: url.optional(),
   ORDER_API_KEY: z.string().min(12, 'must be at least 12 characters').optional(),
+  PAGE_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
   VIPPS_WEBHOOK_SECRET: z.string().min(1).optional(),
   VIPPS_WEBHOOK_SECRET_FILE: z.string().min(1).optional(),
   VIPPS_WEBHOOK_URL: url.optional(),
@@ -188,6 +197,8 @@ export interface ServiceConfig {
   publicUrl: string;
   orderApiKey: string;
   usingDevApiKey: boolean;
+  /** Keys the return pages' link tokens and the merchant login's cookies; the same on every replica. */
+  pageSecret: string;
   /** The URL registered with Vipps (its host and path are what the signature covers). */
   webhookUrl: string;
   /** Secret of the webhook registration; without it the receiver refuses every delivery (503). */
@@ -211,8 +222,14 @@ export function loadServiceConfig(env: Env = process.env, vipps: VippsClientConf
   const e = parse(ServiceEnv, env, 'service');
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
   const webhookSecret = e.VIPPS_WEBHOOK_SECRET ?? (e.VIPPS_WEBHOOK_SECRET_FILE ? readSecretFile('VIPPS_WEBHOOK_SECRET_FILE', e.VIPPS_WEBHOOK_SECRET_FILE) : undefined);
-  if (!e.ORDER_API_KEY && isVippsHost(vipps.baseUrl)) {
-    throw new ConfigError('Invalid service configuration:\n  ORDER_API_KEY: is required when VIPPS_BASE_URL is a Vipps host');
+  if (isVippsHost(vipps.baseUrl)) {
+    const problems = [
+      realSecretProblem('ORDER_API_KEY', e.ORDER_API_KEY, [DEV_ORDER_API_KEY]),
+      realSecretProblem('PAGE_SECRET', e.PAGE_SECRET, [DEV_PAGE_SECRET]),
+      // The demo shop sells made-up products and its pages are a trial of the flow, not a shop.
+      e.DEMO_SHOP ? `DEMO_SHOP: must be false when VIPPS_BASE_URL is a Vipps host (${vipps.baseUrl}); the demo shop is for the emulator` : undefined,
+    ].filter((p) => p !== undefined);
+    if (problems.length > 0) throw new ConfigError(`Invalid service configuration:\n  ${problems.join('\n  ')}`);
   }
   return {
     port: e.PORT,
@@ -221,6 +238,7 @@ export function loadServiceConfig(env: Env = process.env, vipps: VippsClientConf
     webhookUrl: e.VIPPS_WEBHOOK_URL ?? `${publicUrl}/webhooks/vipps`,
     orderApiKey: e.ORDER_API_KEY ?? DEV_ORDER_API_KEY,
     usingDevApiKey: !e.ORDER_API_KEY,
+    pageSecret: e.PAGE_SECRET ?? DEV_PAGE_SECRET,
     ...(webhookSecret && { webhookSecret }),
     webhookClockSkewMs: e.WEBHOOK_CLOCK_SKEW_SECONDS * 1000,
     returnPageWaitMs: e.RETURN_PAGE_WAIT_MS,
@@ -232,6 +250,16 @@ export function loadServiceConfig(env: Env = process.env, vipps: VippsClientConf
     ...(e.TEMPORAL_UI_URL && { temporalUiUrl: e.TEMPORAL_UI_URL }),
     logLevel: e.LOG_LEVEL,
   };
+}
+
+/**
+ * Why a secret may not be used against the real Vipps APIs: unset, or a value published in this
+ * repository (a development default, or one the README or an old compose file showed).
+ */
+export function realSecretProblem(variable: string, value: string | undefined, published: readonly string[]): string | undefined {
+  if (!value) return `${variable}: is required when VIPPS_BASE_URL is a Vipps host`;
+  if (published.includes(value)) return `${variable}: is a development value published in this repository, refused when VIPPS_BASE_URL is a Vipps host`;
+  return undefined;
 }
 
 /** Secrets mounted as files (Docker/Kubernetes secrets); an empty or missing file is a config error. */

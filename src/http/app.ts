@@ -68,6 +68,7 @@ export async function buildService({ config, orders, metrics = new ServiceMetric
     orders,
     waitMs: config.returnPageWaitMs,
     merchantName: config.merchantName,
+    pageSecret: config.pageSecret,
     ...(config.shopUrl && { shopUrl: config.shopUrl }),
   });
   await app.register(pageAssets);
@@ -77,6 +78,9 @@ export async function buildService({ config, orders, metrics = new ServiceMetric
       namespace: orders.temporal.options.namespace,
       merchantName: config.merchantName,
       currency: config.currency,
+      apiKey: config.orderApiKey,
+      pageSecret: config.pageSecret,
+      publicUrl: config.publicUrl,
       ...(config.temporalUiUrl && { temporalUiUrl: config.temporalUiUrl }),
     });
   }

@@ -12,6 +12,10 @@ export interface DemoShopOptions {
   namespace: string;
   merchantName: string;
   currency: string;
+  /** The merchant pages' login: the key, and what signs its cookies (PAGE_SECRET). */
+  apiKey: string;
+  pageSecret: string;
+  publicUrl: string;
 }
 
 /** The demo catalogue: two products and a shipping line, prices in minor units (25 % VAT included). */
@@ -43,7 +47,7 @@ function productPage(name: string, currency: string): string {
        <tr><td>${esc(SHIPPING.name)}</td><td>${esc(money(SHIPPING.price, currency))}</td><td></td></tr></table>
        <button type="submit" id="pay-with-vipps">Pay with Vipps MobilePay</button>
      </form>
-     <p class="muted"><a href="/merchant">Merchant page</a> · the payment runs against the Vipps MobilePay emulator unless configured otherwise.</p>`,
+     <p class="muted"><a href="/merchant">Merchant page</a> (log in with the API key) · the payment runs against the Vipps MobilePay emulator unless configured otherwise.</p>`,
   );
 }
 
@@ -77,6 +81,9 @@ export default async function demoShop(app: FastifyInstance, opts: DemoShopOptio
     orders,
     currency: opts.currency,
     namespace: opts.namespace,
+    apiKey: opts.apiKey,
+    pageSecret: opts.pageSecret,
+    publicUrl: opts.publicUrl,
     ...(opts.temporalUiUrl && { temporalUiUrl: opts.temporalUiUrl }),
   });
 }

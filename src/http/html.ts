@@ -59,7 +59,14 @@ export function when(iso: string | undefined): string {
 /** The shop's icon: a ball of yarn on the brand orange, drawn here (no external asset). */
 export const FAVICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#ff5b24"/><circle cx="32" cy="32" r="18" fill="#fff"/><path d="M16 28c10-6 22-6 32 2M15 36c12-4 24-2 34 6M22 18c8 8 12 20 10 32M34 14c6 10 8 22 4 34" fill="none" stroke="#ff5b24" stroke-width="3" stroke-linecap="round"/></svg>`;
 
-const PAGE_RESPONSES: Record<number, string> = { 200: 'the page', 303: 'done: on to the next page (Location)', 400: 'the request is not valid (a page saying why)', 404: 'no such order (a page saying so)' };
+const PAGE_RESPONSES: Record<number, string> = {
+  200: 'the page',
+  303: 'done, or not logged in: on to the next page (Location)',
+  400: 'the request is not valid (a page saying why)',
+  401: 'not logged in, or a wrong key (a page saying so)',
+  403: 'refused: a cross-site request, or a missing or stale CSRF token (a page saying so)',
+  404: 'no such order (a page saying so)',
+};
 
 /** The OpenAPI description of a demo page: HTML, or a redirect. */
 export function demoPageSchema(summary: string, statuses: number[]) {

@@ -34,7 +34,9 @@ export default function orderRoutes(parent: FastifyInstance, opts: OrderRouteOpt
     return reply.code(201).header('Location', `/orders/${placed.orderId}`).send(placed);
   });
 
-  app.get('/orders/:orderId', { schema: schemas.getOrder }, async (request) => orders.getOrder(request.params.orderId));
+  app.get('/orders/:orderId', { schema: schemas.getOrder }, async (request) =>
+    orders.getOrder(request.params.orderId, { live: request.query.live === 'true' }),
+  );
 
   app.post('/orders/:orderId/shipments', { bodyLimit: BODY_LIMIT, schema: schemas.ship }, async (request, reply) =>
     sendCommandResult(reply, await orders.ship(request.params.orderId, request.body)),
@@ -46,6 +48,11 @@ export default function orderRoutes(parent: FastifyInstance, opts: OrderRouteOpt
 
   app.post('/orders/:orderId/refunds', { schema: schemas.refund }, async (request, reply) =>
     sendCommandResult(reply, await orders.refund(request.params.orderId, request.body)),
+  );
+
+  /** Operator command: an over-capture, shortfall or outside change is explained, so the order can settle. */
+  app.post('/orders/:orderId/acknowledge', { schema: schemas.acknowledge }, async (request, reply) =>
+    sendCommandResult(reply, await orders.acknowledge(request.params.orderId, request.body)),
   );
 
   /** Operator command: try failed captures again once the cause is fixed. */

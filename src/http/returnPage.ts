@@ -7,6 +7,7 @@ import type { OrderGlance } from '../orders/orderReads';
 import type { OrderStatus, OrderView } from '../workflows/messages';
 import { OrderId } from '../workflows/messages';
 import { CONFIRMED_STATUSES, FINAL_STATUSES, isIn } from '../workflows/statusGroups';
+import { returnPath, returnTokenMatches } from '../security/returnLinks';
 import { esc, money, page, type Refresh } from './html';
 import { ReturnVisits } from './returnVisits';
 import { documentOnly } from './zodCompilers';
@@ -16,6 +17,8 @@ export interface ReturnPageOptions {
   /** How long the first visit waits for the order's look at the payment. */
   waitMs: number;
   merchantName: string;
+  /** Keys the links' tokens (PAGE_SECRET): a link without its order's token shows nothing. */
+  pageSecret: string;
   /** Where "Back to the shop" goes when the order has no page of its own (returnUrl). */
   shopUrl?: string;
   /** At most one wake-up per order in this interval (default 30 s). */
@@ -33,7 +36,10 @@ interface Shown {
   lines: { name: string; totalAmount: number }[];
   shopReturnUrl?: string;
   paymentState?: string;
+  /** From the full view only: what Vipps reserved, took and gave back. */
+  authorized?: number;
   captured?: number;
+  refunded?: number;
 }
 
 function fromView(view: OrderView): Shown {
@@ -44,7 +50,9 @@ function fromView(view: OrderView): Shown {
     lines: view.orderLines,
     ...(view.shopReturnUrl && { shopReturnUrl: view.shopReturnUrl }),
     ...(view.payment.state && { paymentState: view.payment.state }),
+    authorized: view.payment.aggregate.authorized,
     captured: view.payment.aggregate.captured,
+    refunded: view.payment.aggregate.refunded,
   };
 }
 
@@ -82,10 +90,20 @@ function render(shown: Shown, opts: ReturnPageOptions): { title: string; html: s
   const back = backUrl ? `<p><a class="button" id="continue" href="${esc(backUrl)}">Back to ${esc(opts.merchantName)}</a></p>` : '<p class="muted">You can close this page.</p>';
   const heading = (title: string) => `<h1 id="result" data-status="${esc(shown.status)}">${esc(title)}</h1>`;
 
+  const currency = shown.total?.currency ?? '';
   if (shown.status === 'COMPLETED') {
     const title = 'Thank you! Your order is on its way';
-    const charged = shown.captured !== undefined ? money(shown.captured, shown.total?.currency ?? '') : total;
-    return { title, html: `${heading(title)}<p>Your order has been sent and ${esc(charged)} was charged through Vipps MobilePay.</p>${summary}${back}` };
+    const charged = shown.captured !== undefined ? money(shown.captured, currency) : total;
+    const refunded = shown.refunded ?? 0;
+    const words = refunded > 0
+      ? `Your order has been sent: ${charged} was charged and ${money(refunded, currency)} refunded through Vipps MobilePay (${money((shown.captured ?? 0) - refunded, currency)} in all).`
+      : `Your order has been sent and ${charged} was charged through Vipps MobilePay.`;
+    return { title, html: `${heading(title)}<p>${esc(words)}</p>${summary}${back}` };
+  }
+  // Needs attention says nothing about the payment: "confirmed" only when it is known to be authorized.
+  if (shown.status === 'NEEDS_ATTENTION' && !((shown.authorized ?? 0) > 0)) {
+    const title = 'The shop is looking at your order';
+    return { title, html: `${heading(title)}<p class="notice">Something needs a look before your order goes further; the shop will be in touch. You are charged only for what is sent.</p>${summary}${back}` };
   }
   if (isIn(CONFIRMED_STATUSES, shown.status)) {
     const title = 'Thank you! Your order is confirmed';
@@ -96,7 +114,7 @@ function render(shown: Shown, opts: ReturnPageOptions): { title: string; html: s
     return {
       title,
       html: `${heading(title)}<p class="notice">Approve the payment in Vipps MobilePay. This page updates by itself when it is done.</p>${summary}`,
-      refresh: { seconds: AUTO_REFRESH_SECONDS, url: `/orders/${encodeURIComponent(shown.orderId)}/return?auto=1` },
+      refresh: { seconds: AUTO_REFRESH_SECONDS, url: returnPath(opts.pageSecret, shown.orderId, true) },
     };
   }
   if (shown.status === 'CANCELLED') {
@@ -119,14 +137,18 @@ const returnPageSchema = {
   description:
     'Shows confirmed / waiting / cancelled and released / not completed, with the total and a way back to the shop. ' +
     'The first visit while the payment is pending wakes the order once (at most once per order per 30 s) and waits for its look at the payment; ' +
-    'the page then refreshes itself with `auto=1`, which only reads. No API key: the customer’s browser calls it.',
+    'the page then refreshes itself with `auto=1`, which only reads. No API key: the customer’s browser calls it, with the token `t` of the link ' +
+    'the order gave Vipps (an HMAC of the order id); without a valid token the page is the unknown-order page and nothing is read or woken.',
   tags: ['Customer'],
   params: z.object({ orderId: OrderId }),
-  querystring: z.object({ auto: z.string().optional().meta({ description: '`1` is set by the page’s own refresh: read only, never wake the order; other values are a normal visit' }) }),
+  querystring: z.object({
+    t: z.string().optional().meta({ description: 'the link’s token: only this order’s return URL has it' }),
+    auto: z.string().optional().meta({ description: '`1` is set by the page’s own refresh: read only, never wake the order; other values are a normal visit' }),
+  }),
   response: {
     200: { description: 'the page', content: { 'text/html': { schema: html } } },
     400: { description: 'the link is not valid', content: { 'text/html': { schema: html } } },
-    404: { description: 'no such order', content: { 'text/html': { schema: html } } },
+    404: { description: 'no such order, or not this link’s token (the same page: it tells nothing about the order)', content: { 'text/html': { schema: html } } },
     503: { description: 'Temporal is not reachable; the page refreshes itself', content: { 'text/html': { schema: html } } },
   },
 };
@@ -141,7 +163,8 @@ export default function returnPage(parent: FastifyInstance, opts: ReturnPageOpti
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const visits = new ReturnVisits(opts.wakeIntervalMs ?? 30_000);
   const send = (reply: FastifyReply, status: number, title: string, body: string, refresh?: Refresh) =>
-    reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(page(title, body, refresh ? { refresh } : {}));
+    // no-referrer: the token must not travel to the shop's page behind "Back to the shop".
+    reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').send(page(title, body, refresh ? { refresh } : {}));
   const unknown = (reply: FastifyReply, status: number, why: string) => send(reply, status, 'Unknown order', `<h1>Unknown order</h1><p>${why}</p>${opts.shopUrl ? `<p><a href="${esc(opts.shopUrl)}">Back to ${esc(opts.merchantName)}</a></p>` : ''}`);
 
   // The HTML page answers a bad link itself (documentOnly): a JSON error is no use to a customer.
@@ -149,7 +172,10 @@ export default function returnPage(parent: FastifyInstance, opts: ReturnPageOpti
     const parsed = OrderId.safeParse((request.params as { orderId?: unknown }).orderId);
     if (!parsed.success) return unknown(reply, 400, 'The link is not valid.');
     const orderId = parsed.data;
-    const autoRefresh = (request.query as { auto?: unknown }).auto === '1';
+    const query = request.query as { auto?: unknown; t?: unknown };
+    // Before anything is read: a wrong token gets the same page as an order that does not exist.
+    if (!returnTokenMatches(opts.pageSecret, orderId, query.t)) return unknown(reply, 404, 'We could not find this order.');
+    const autoRefresh = query.auto === '1';
     try {
       const glance = await opts.orders.glance(orderId);
       if (!glance) return unknown(reply, 404, 'We could not find this order.');

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { z } from 'zod';
-import { ConfigError, parseEnv, portSchema } from '../config';
+import { ConfigError, isVippsHost, parseEnv, portSchema, realSecretProblem } from '../config';
 
 type Env = Record<string, string | undefined>;
 
@@ -30,6 +30,9 @@ const CodecEnv = z.object({
   TEMPORAL_UI_URL: z.url().optional(),
 });
 
+/** The token and UI key docker-compose.yml once defaulted to: public, so never for real payments. */
+export const PUBLISHED_CODEC_SECRETS = ['local-trial-codec-token-change-me-0000', 'local-trial-ui-codec-key-change-me'] as const;
+
 export interface CodecServerConfig {
   /** Clients (the CLI, scripts) send `Authorization: Bearer <token>`. */
   token: string;
@@ -46,6 +49,14 @@ export function loadCodecServerConfig(env: Env = process.env, fallbackToken?: st
   const e = parseEnv(CodecEnv, env, 'codec server');
   const token = e.CODEC_SERVER_TOKEN ?? fallbackToken;
   if (!token) throw new ConfigError('Invalid codec server configuration:\n  CODEC_SERVER_TOKEN: is required (a random string of 32+ characters; clients send it as Authorization: Bearer <token>)');
+  const base = env.VIPPS_BASE_URL;
+  if (base && URL.canParse(base) && isVippsHost(base)) {
+    const problems = [
+      realSecretProblem('CODEC_SERVER_TOKEN', token, PUBLISHED_CODEC_SECRETS),
+      e.CODEC_UI_KEY ? realSecretProblem('CODEC_UI_KEY', e.CODEC_UI_KEY, PUBLISHED_CODEC_SECRETS) : undefined,
+    ].filter((p) => p !== undefined);
+    if (problems.length > 0) throw new ConfigError(`Invalid codec server configuration:\n  ${problems.join('\n  ')}`);
+  }
   const uiOrigin = e.TEMPORAL_UI_URL ? new URL(e.TEMPORAL_UI_URL).origin : 'http://localhost:8233';
   return { token, uiKey: e.CODEC_UI_KEY ?? uiCodecKey(token), port: e.CODEC_SERVER_PORT, host: e.CODEC_SERVER_HOST, corsOrigins: e.CODEC_CORS_ORIGINS ?? [uiOrigin] };
 }

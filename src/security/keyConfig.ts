@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, isVippsHost, loadVippsConfig, parseEnv } from '../config';
+import { ConfigError, isVippsHost, loadVippsConfig, parseEnv, realSecretProblem } from '../config';
 import type { EncryptionKey } from './payloadCodec';
 
 /**
@@ -39,7 +39,12 @@ export function loadPayloadKeys(env: Env = process.env): EncryptionKey[] {
     requireOutsideDevelopment(env, 'payload encryption', 'PAYLOAD_ENCRYPTION_KEYS');
     return [DEV_PAYLOAD_KEY];
   }
-  return parsePayloadKeys(raw, source);
+  const keys = parsePayloadKeys(raw, source);
+  // The development key is derived from a public string: anyone can decrypt what it sealed.
+  if (keys.some((k) => k.key.equals(DEV_PAYLOAD_KEY.key)) && isVippsHost(loadVippsConfig(env).baseUrl)) {
+    throw new ConfigError(`Invalid payload encryption configuration:\n  ${source}: holds the public development key, refused when VIPPS_BASE_URL is a Vipps host`);
+  }
+  return keys;
 }
 
 /** Parses `id:base64key[,id:base64key…]`; errors name the variable and the entry, never the key. */
@@ -68,9 +73,11 @@ const FingerprintEnv = z.object({ REQUEST_FINGERPRINT_SECRET: z.string().min(16,
 /** Keys request fingerprints; the service (and the starter) need it, the worker does not. */
 export function loadFingerprintSecret(env: Env = process.env): string {
   const e = parseEnv(FingerprintEnv, env, 'request fingerprint');
-  if (e.REQUEST_FINGERPRINT_SECRET) return e.REQUEST_FINGERPRINT_SECRET;
-  requireOutsideDevelopment(env, 'request fingerprint', 'REQUEST_FINGERPRINT_SECRET');
-  return DEV_FINGERPRINT_SECRET;
+  if (isVippsHost(loadVippsConfig(env).baseUrl)) {
+    const problem = realSecretProblem('REQUEST_FINGERPRINT_SECRET', e.REQUEST_FINGERPRINT_SECRET, [DEV_FINGERPRINT_SECRET]);
+    if (problem) throw new ConfigError(`Invalid request fingerprint configuration:\n  ${problem}`);
+  }
+  return e.REQUEST_FINGERPRINT_SECRET ?? DEV_FINGERPRINT_SECRET;
 }
 
 function requireOutsideDevelopment(env: Env, section: string, variable: string): void {

@@ -58,7 +58,7 @@ test('a customer pays in the demo shop, the merchant ships and refunds, the oper
   expect(await page.textContent('#merchant')).toBe('The Knitting Shop');
   expect(await page.textContent('#amount')).toMatch(/348/);
   await shot('02-landing');
-  await Promise.all([page.waitForURL(/\/orders\/[^/]+\/return$/), page.click('#approve')]);
+  await Promise.all([page.waitForURL(/\/orders\/[^/]+\/return\?t=/), page.click('#approve')]);
 
   // 3. Back in the shop: the return page shows what the order confirmed with Vipps, in the customer's words.
   await page.waitForSelector('#result');
@@ -66,10 +66,15 @@ test('a customer pays in the demo shop, the merchant ships and refunds, the oper
   expect(await page.textContent('#amount')).toBe('NOK 348.00');
   expect(await page.getAttribute('#continue', 'href')).toBe(`${stack.serviceUrl}/`);
   const orderId = (await page.textContent('#order-id'))!.trim();
+  const returnUrl = page.url();
+  expect(returnUrl).toMatch(/\/return\?t=[\w-]{20,}/);
   await shot('03-confirmation');
 
-  // 4. The merchant's list (from Temporal's search index), then the order as a merchant reads it.
+  // 4. The merchant logs in with the API key, then reads the list (from Temporal's search index) and the order.
   await page.goto(`${stack.serviceUrl}/merchant`);
+  await page.waitForURL(/\/merchant\/login\?next=/);
+  await page.fill('#key', stack.apiKey);
+  await Promise.all([page.waitForURL(new RegExp(`${stack.serviceUrl}/merchant$`)), page.click('#login')]);
   const row = page.locator(`tr[data-order-id="${orderId}"]`);
   await expect(row.locator('[data-testid="status"]').getAttribute('data-status')).resolves.toBe('AWAITING_SHIPMENT');
   await shot('04-merchant-list');
@@ -90,9 +95,10 @@ test('a customer pays in the demo shop, the merchant ships and refunds, the oper
   expect(await page.textContent('#refunded')).toBe('NOK 49.00');
   await shot('07-refunded');
 
-  // 5. The customer's link still works after settlement: the return page reads the order's result.
-  await page.goto(`${stack.serviceUrl}/orders/${orderId}/return`);
+  // 5. The customer's link (with its token) still works after settlement: the return page reads the order's result.
+  await page.goto(returnUrl);
   expect(await page.textContent('#result')).toBe('Thank you! Your order is on its way');
+  expect(await page.textContent('main')).toContain('NOK 348.00 was charged and NOK 49.00 refunded');
   await shot('08-return-after-shipping');
 
   // 6. The money, as Vipps (the emulator) saw it: one capture of the whole order, one refund.
@@ -120,7 +126,7 @@ test('a customer pays in the demo shop, the merchant ships and refunds, the oper
 test('a customer who rejects the payment reads that in plain words, with a way back to the shop', async () => {
   await page.goto(`${stack.serviceUrl}/`);
   await Promise.all([page.waitForURL(/\/landing\?token=/), page.click('#pay-with-vipps')]);
-  await Promise.all([page.waitForURL(/\/orders\/[^/]+\/return$/), page.click('#reject')]);
+  await Promise.all([page.waitForURL(/\/orders\/[^/]+\/return\?t=/), page.click('#reject')]);
   await page.waitForSelector('#result');
   expect(await page.textContent('#result')).toBe('The payment was not completed');
   expect(await page.textContent('main')).toContain('You stopped the payment in Vipps MobilePay. You have not been charged.');

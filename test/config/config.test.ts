@@ -2,7 +2,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_DEFAULT_CREDENTIALS, loadEmulatorConfig } from '@vipps-orders/vipps-emulator';
-import { ConfigError, DEV_ORDER_API_KEY, DEV_VIPPS_CREDENTIALS, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, loadWorkerTuning, redactConfig } from '../../src/config';
+import { ConfigError, DEV_ORDER_API_KEY, DEV_PAGE_SECRET, DEV_PII_SEALING_KEY, DEV_VIPPS_CREDENTIALS, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, loadWorkerTuning, redactConfig } from '../../src/config';
+import { loadCodecServerConfig, PUBLISHED_CODEC_SECRETS } from '../../src/security/codecServerConfig';
+import { loadFingerprintSecret, loadPayloadKeys } from '../../src/security/keyConfig';
 
 describe('configuration', () => {
   test('defaults point the client at the local emulator with its development credentials', () => {
@@ -87,4 +89,47 @@ test('WORKER_MAX_CACHED_WORKFLOWS: 0 turns the cache off, 1 is refused by name (
   expect(loadWorkerTuning({ WORKER_MAX_CACHED_WORKFLOWS: '0' }).maxCachedWorkflows).toBe(0);
   expect(() => loadWorkerTuning({ WORKER_MAX_CACHED_WORKFLOWS: '1' })).toThrow(ConfigError);
   expect(() => loadWorkerTuning({ WORKER_MAX_CACHED_WORKFLOWS: '1' })).toThrow('WORKER_MAX_CACHED_WORKFLOWS: must be 0 (no cache) or at least 2');
+});
+
+describe('against a Vipps host, demo settings and published development secrets are refused by name', () => {
+  const real = { VIPPS_BASE_URL: 'https://apitest.vipps.no', VIPPS_CLIENT_ID: 'a', VIPPS_CLIENT_SECRET: 'b', VIPPS_SUBSCRIPTION_KEY: 'c', VIPPS_MSN: '1234' };
+  const service = { ...real, ORDER_API_KEY: 'a-real-order-api-key-0001', PAGE_SECRET: 'a-real-page-secret-of-32-characters-0001' };
+  const realPayloadKey = `k1:${Buffer.alloc(32, 7).toString('base64')}`;
+  const devPayloadKey = `dev-1:${loadPayloadKeys({})[0]!.key.toString('base64')}`;
+
+  test('a real configuration loads', () => {
+    expect(loadServiceConfig(service).pageSecret).toBe(service.PAGE_SECRET);
+    expect(loadPayloadKeys({ ...real, PAYLOAD_ENCRYPTION_KEYS: realPayloadKey })).toHaveLength(1);
+    expect(loadCodecServerConfig({ ...real, CODEC_SERVER_TOKEN: 'x'.repeat(40) }).token).toBe('x'.repeat(40));
+  });
+
+  test.each([
+    ['DEMO_SHOP=true', () => loadServiceConfig({ ...service, DEMO_SHOP: 'true' }), /DEMO_SHOP: must be false when VIPPS_BASE_URL is a Vipps host/],
+    ['the development API key', () => loadServiceConfig({ ...service, ORDER_API_KEY: DEV_ORDER_API_KEY }), /ORDER_API_KEY: is a development value/],
+    ['no page secret', () => loadServiceConfig({ ...service, PAGE_SECRET: '' }), /PAGE_SECRET: is required when VIPPS_BASE_URL is a Vipps host/],
+    ['the development page secret', () => loadServiceConfig({ ...service, PAGE_SECRET: DEV_PAGE_SECRET }), /PAGE_SECRET: is a development value/],
+    ['the development PII sealing key', () => loadPiiSealingKey({ ...real, PII_SEALING_KEY: DEV_PII_SEALING_KEY }), /PII_SEALING_KEY: is a development value/],
+    ['the development fingerprint secret', () => loadFingerprintSecret({ ...real, REQUEST_FINGERPRINT_SECRET: 'dev-request-fingerprint-secret' }), /REQUEST_FINGERPRINT_SECRET: is a development value/],
+    ['no fingerprint secret', () => loadFingerprintSecret(real), /REQUEST_FINGERPRINT_SECRET: is required/],
+    ['the development payload key among others', () => loadPayloadKeys({ ...real, PAYLOAD_ENCRYPTION_KEYS: `${realPayloadKey},${devPayloadKey.replace('dev-1', 'old')}` }), /PAYLOAD_ENCRYPTION_KEYS: holds the public development key/],
+    ['no payload key', () => loadPayloadKeys(real), /PAYLOAD_ENCRYPTION_KEYS: is required/],
+    ['the codec token docker-compose.yml once defaulted to', () => loadCodecServerConfig({ ...real, CODEC_SERVER_TOKEN: PUBLISHED_CODEC_SECRETS[0] }), /CODEC_SERVER_TOKEN: is a development value/],
+    ['the codec UI key docker-compose.yml once defaulted to', () => loadCodecServerConfig({ ...real, CODEC_SERVER_TOKEN: 'x'.repeat(40), CODEC_UI_KEY: PUBLISHED_CODEC_SECRETS[1] }), /CODEC_UI_KEY: is a development value/],
+  ])('%s', (_name, load, message) => {
+    expect(load).toThrow(ConfigError);
+    expect(load).toThrow(message);
+  });
+
+  test('the same values are fine with the emulator', () => {
+    expect(loadServiceConfig({ DEMO_SHOP: 'true', ORDER_API_KEY: DEV_ORDER_API_KEY }).demoShop).toBe(true);
+    expect(loadPiiSealingKey({ PII_SEALING_KEY: DEV_PII_SEALING_KEY })).toBe(DEV_PII_SEALING_KEY);
+    expect(loadPayloadKeys({ PAYLOAD_ENCRYPTION_KEYS: devPayloadKey })).toHaveLength(1);
+    expect(loadCodecServerConfig({ CODEC_SERVER_TOKEN: PUBLISHED_CODEC_SECRETS[0] }).token).toBe(PUBLISHED_CODEC_SECRETS[0]);
+  });
+});
+
+test('WORKER_SHUTDOWN_GRACE_SECONDS: running activities get 25 s to finish after SIGTERM unless set, and a bad value is refused by name', () => {
+  expect(loadWorkerTuning({}).shutdownGraceMs).toBe(25_000);
+  expect(loadWorkerTuning({ WORKER_SHUTDOWN_GRACE_SECONDS: '5' }).shutdownGraceMs).toBe(5_000);
+  expect(() => loadWorkerTuning({ WORKER_SHUTDOWN_GRACE_SECONDS: '-1' })).toThrow('WORKER_SHUTDOWN_GRACE_SECONDS');
 });

@@ -108,13 +108,13 @@ async function statusIs(orderId: string, status: OrderView['status'], timeoutMs 
 test('happy path: pay on the landing page, see the confirmation, ship, capture once', async () => {
   const { orderId, redirectUrl } = await placeOrder();
   const returnUrl = await approveInBrowser(redirectUrl);
-  expect(returnUrl).toBe(`${stack.serviceUrl}/orders/${orderId}/return`);
+  expect(returnUrl).toBe(stack.returnUrl(orderId));
 
   const page = await (await fetch(returnUrl)).text();
   expect(page).toContain('Your order is confirmed');
   const authorized = await statusIs(orderId, 'AWAITING_SHIPMENT');
   expect(authorized.payment.captureDeadlineSource).toBe('vipps');
-  await eventually(async () => expect((await api('GET', `/orders/${orderId}`)).json.receipt.status).toBe('ATTACHED'));
+  await eventually(async () => expect((await api('GET', `/orders/${orderId}?live=true`)).json.receipt.status).toBe('ATTACHED'));
   expect(await captures(orderId)).toEqual([]);
 
   const shippedAt = new Date().toISOString();
@@ -193,6 +193,20 @@ test('a capture Vipps refuses after shipment goes to NEEDS_ATTENTION and is not 
   const retried = await api('POST', `/orders/${orderId}/retry-capture`);
   expect(retried.json.status).toBe('COMPLETED');
   expect((await captures(orderId)).length).toBe(1);
+});
+
+test('a capture applied but answered by a proxy with a bare 400 is captured once, and retry-capture cannot capture it again', async () => {
+  const { orderId, redirectUrl } = await placeOrder();
+  await approveInBrowser(redirectUrl);
+  await statusIs(orderId, 'AWAITING_SHIPMENT');
+  await emulator('PUT', '/_emulator/faults', { failNext: [{ operation: 'capturePayment', reference: orderId, status: 400, when: 'after', answer: 'bare', count: 1 }] });
+  const shipped = await api('POST', `/orders/${orderId}/shipments`, { shipmentId: 'box' });
+  const done = shipped.status === 200 && shipped.json.status === 'COMPLETED' ? shipped.json : await statusIs(orderId, 'COMPLETED', 60_000);
+  expect(done.shipments[0]?.status).toBe('CAPTURED');
+  expect(done.payment.aggregate.captured).toBe(54_800);
+  const retried = await api<{ error: string }>('POST', `/orders/${orderId}/retry-capture`);
+  expect(retried.status).toBe(409);
+  expect((await captures(orderId)).map((c) => [c.amount.value, c.idempotencyKey])).toEqual([[54_800, `${orderId}.capture.s.box`]]);
 });
 
 test('a customer who rejects on the landing page ends with "payment not completed"', async () => {

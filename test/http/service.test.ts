@@ -7,8 +7,10 @@ import type { FastifyInstance } from 'fastify';
 import { signWebhook, signingTarget } from '@vipps-orders/vipps';
 import type { ServiceConfig } from '../../src/config';
 import { buildService } from '../../src/http/app';
+import { returnPath } from '../../src/security/returnLinks';
 import { eventually } from '../support/eventually';
 import { FakeVipps } from '../support/fakeVipps';
+import { testServiceConfig } from '../support/serviceConfig';
 import { OpenApiContract } from '../support/openApiContract';
 import { orderClient, startWorkflowHarness, type WorkflowHarness } from '../support/orderHarness';
 import { newOrderId, sampleOrder } from '../support/orders';
@@ -17,6 +19,7 @@ jest.setTimeout(60_000);
 
 const API_KEY = 'test-order-api-key-123';
 const SECRET = 'webhook-secret-for-tests';
+const PAGE_SECRET = 'page-secret-for-tests-0123456789abcdef';
 const fake = new FakeVipps();
 let h: WorkflowHarness;
 let app: FastifyInstance;
@@ -24,23 +27,7 @@ let base: string;
 let contract: OpenApiContract;
 
 function serviceConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
-  return {
-    port: 0,
-    host: '127.0.0.1',
-    publicUrl: 'https://shop.example.com',
-    webhookUrl: 'https://shop.example.com/webhooks/vipps',
-    orderApiKey: API_KEY,
-    usingDevApiKey: false,
-    webhookSecret: SECRET,
-    webhookClockSkewMs: 300_000,
-    returnPageWaitMs: 1_500,
-    orderStartTimeoutMs: 10_000,
-    demoShop: false,
-    currency: 'NOK',
-    merchantName: 'Test Shop',
-    logLevel: 'silent',
-    ...overrides,
-  };
+  return testServiceConfig({ orderApiKey: API_KEY, pageSecret: PAGE_SECRET, webhookSecret: SECRET, ...overrides });
 }
 
 beforeAll(async () => {
@@ -167,6 +154,27 @@ describe('order API', () => {
     expect((cancel.json.order as { status: string }).status).toBe('COMPLETED');
   });
 
+  test('acknowledge: a 400 naming the field without a reason, a 409 without the alert, a 200 that ends the alert', async () => {
+    const orderId = newOrderId();
+    expect((await api('POST', '/orders', sampleOrder(orderId))).status).toBe(201);
+    fake.approve(orderId);
+    expect((await deliver(webhookBody(orderId))).status).toBe(200);
+    await eventually(async () => expect((await api('GET', `/orders/${orderId}`)).json.status).toBe('AWAITING_SHIPMENT'));
+    const noAlert = await api('POST', `/orders/${orderId}/acknowledge`, { alert: 'OVER_CAPTURED', reason: 'checked in the portal' });
+    expect(noAlert.status).toBe(409);
+    expect(noAlert.json.error).toBe('order_conflict');
+    expect((await api('POST', `/orders/${orderId}/shipments`, { shipmentId: 's1', orderLineIds: ['socks'] })).status).toBe(200);
+    fake.externalCapture(orderId, 4_900);
+    expect((await deliver(webhookBody(orderId, 'CAPTURED', { pspReference: 'psp-portal', idempotencyKey: 'portal-1', amount: { value: 4_900, currency: 'NOK' } }))).status).toBe(200);
+    await eventually(async () => expect((await api('GET', `/orders/${orderId}`)).json.alerts).toContain('OVER_CAPTURED'), 20_000);
+    const noReason = await api('POST', `/orders/${orderId}/acknowledge`, { alert: 'OVER_CAPTURED' });
+    expect(noReason.status).toBe(400);
+    expect(noReason.json.issues).toEqual([expect.objectContaining({ field: 'reason' })]);
+    const acked = await api('POST', `/orders/${orderId}/acknowledge`, { alert: 'OVER_CAPTURED', reason: 'shipping captured by support' });
+    expect(acked.status).toBe(200);
+    expect(acked.json.alerts).not.toContain('OVER_CAPTURED');
+  });
+
   test('an unknown order is a 404', async () => {
     const res = await api('GET', `/orders/${newOrderId()}`);
     expect(res.status).toBe(404);
@@ -187,6 +195,8 @@ describe('bad input is refused before anything starts', () => {
     ['a plain http returnUrl to another host', (o) => ({ ...o, returnUrl: 'http://shop.example.com/orders/1' }), 'returnUrl'],
     ['a returnUrl that is not a URI', (o) => ({ ...o, returnUrl: 'https://shop.example.com/a b' }), 'returnUrl'],
     ['an unknown field', (o) => ({ ...o, coupon: 'FREE' }), 'coupon'],
+    ['a javascript: productUrl', (o) => ({ ...o, orderLines: (o.orderLines as object[]).map((l, i) => (i === 0 ? { ...l, productUrl: 'javascript:alert(1)' } : l)) }), 'orderLines.0.productUrl'],
+    ['a data: productUrl', (o) => ({ ...o, orderLines: (o.orderLines as object[]).map((l, i) => (i === 0 ? { ...l, productUrl: 'data:text/html,hi' } : l)) }), 'orderLines.0.productUrl'],
     ['an unknown field in an order line', (o) => ({ ...o, orderLines: (o.orderLines as object[]).map((l, i) => (i === 0 ? { ...l, colour: 'red' } : l)) }), 'orderLines.0.colour'],
   ];
   test.each(cases)('%s: a 400 naming the field, no workflow, and the order id is still free', async (_name, change, field) => {
@@ -201,6 +211,19 @@ describe('bad input is refused before anything starts', () => {
 
   test('http to this machine is a valid returnUrl (a shop in development)', async () => {
     expect((await api('POST', '/orders', { ...sampleOrder(), returnUrl: 'http://localhost:8080/orders/1' })).status).toBe(201);
+  });
+
+  test('order-line ids and names go into the Temporal UI’s markdown details as text, not markup', async () => {
+    const orderId = newOrderId();
+    const order = sampleOrder(orderId);
+    order.orderLines[0]!.id = '[click](javascript:alert(1))';
+    order.orderLines[0]!.name = '<img src=x onerror=alert(1)> | **bold**\n# heading';
+    order.orderLines[0]!.productUrl = 'https://shop.example.com/socks';
+    expect((await api('POST', '/orders', order)).status).toBe(201);
+    const details = (await (await h.temporal.env.client.workflow.getHandle(`order-${orderId}`).describe()).staticDetails()) ?? '';
+    const row = details.split('\n').find((l) => l.includes('click'))!;
+    expect(row).toBe('| \\[click\\]\\(javascript:alert\\(1\\)\\) | \\<img src=x onerror=alert\\(1\\)\\> \\| \\*\\*bold\\*\\* \\# heading | NOK 300.00 |');
+    expect(details.split('\n')).toHaveLength(4 + order.orderLines.length);
   });
 
   test('a command the order refuses as malformed names the field too', async () => {
@@ -315,12 +338,15 @@ describe('webhook receiver', () => {
   });
 });
 
+/** The order's own return link (with its token), as Vipps sends the customer back to it. */
+const ret = (orderId: string, auto = false) => returnPath(PAGE_SECRET, orderId, auto);
+
 describe('return page', () => {
   test('shows "order confirmed" once the order has confirmed the authorization itself', async () => {
     const orderId = newOrderId();
     await api('POST', '/orders', { ...sampleOrder(orderId), returnUrl: 'https://shop.example.com/thanks?o=1' });
     fake.approve(orderId);
-    const res = await checked(`/orders/${orderId}/return`);
+    const res = await checked(ret(orderId));
     const html = res.text;
     expect(res.status).toBe(200);
     expect(html).toContain('data-status="AWAITING_SHIPMENT"');
@@ -334,34 +360,34 @@ describe('return page', () => {
     const rejected = newOrderId();
     await api('POST', '/orders', sampleOrder(rejected));
     fake.finish(rejected, 'ABORTED');
-    const html = (await checked(`/orders/${rejected}/return`)).text;
+    const html = (await checked(ret(rejected))).text;
     expect(html).toContain('The payment was not completed');
     expect(html).toContain('You stopped the payment in Vipps MobilePay. You have not been charged.');
 
     const pending = newOrderId();
     await api('POST', '/orders', sampleOrder(pending));
-    const waiting = (await checked(`/orders/${pending}/return`)).text;
+    const waiting = (await checked(ret(pending))).text;
     expect(waiting).toContain('data-status="PENDING_PAYMENT"');
-    expect(waiting).toContain(`http-equiv="refresh" content="4; url=/orders/${pending}/return?auto=1"`);
+    expect(waiting).toContain(`http-equiv="refresh" content="4; url=${ret(pending, true).replace(/&/g, '&amp;')}"`);
   });
 
   test('wakes a pending order at most once; its own refreshes only read', async () => {
     const orderId = newOrderId();
     await api('POST', '/orders', sampleOrder(orderId));
-    for (let i = 0; i < 3; i++) expect((await checked(`/orders/${orderId}/return`)).status).toBe(200);
-    for (let i = 0; i < 3; i++) expect((await checked(`/orders/${orderId}/return?auto=1`)).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await checked(ret(orderId))).status).toBe(200);
+    for (let i = 0; i < 3; i++) expect((await checked(ret(orderId, true))).status).toBe(200);
     expect(fake.count(orderId, 'getPayment')).toBe(1);
   });
 
   test('an unknown order gets a 404 page, and markup in data is escaped', async () => {
-    expect((await checked(`/orders/${newOrderId()}/return`)).status).toBe(404);
+    expect((await checked(ret(newOrderId()))).status).toBe(404);
     expect((await checked(`/orders/bad%3Cid/return`)).status).toBe(400);
     const orderId = newOrderId();
     const order = sampleOrder(orderId);
     order.orderLines[0]!.name = '<script>alert(1)</script>';
     await api('POST', '/orders', order);
     fake.approve(orderId);
-    const html = (await checked(`/orders/${orderId}/return`)).text;
+    const html = (await checked(ret(orderId))).text;
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(html).not.toContain('<script>alert');
   });

@@ -111,5 +111,5 @@ test("the worker's lines for the Vipps calls carry the order id, the workflow id
   expect(captured).toEqual(expect.objectContaining({ workflowId: workflowIdFor(orderId), trace_id: TRACE_ID }));
   // Refunds after settlement run in a workflow of their own; its lines still name the order.
   const refunded = lines.find((l) => l.msg === 'vipps call' && l.vippsOperation === 'refundPayment');
-  expect(refunded).toEqual(expect.objectContaining({ orderId, workflowId: `refund-${orderId}-r-1` }));
+  expect(refunded).toEqual(expect.objectContaining({ orderId, workflowId: `refund-${orderId}.r-1` }));
 });

@@ -4,7 +4,7 @@
  * so the document, the validation and the workflow's own checks cannot disagree.
  */
 import { z } from 'zod';
-import { CancelRequest, OrderId, RefundRequest, ShipRequest } from '../../workflows/commandSchemas';
+import { AcknowledgeRequest, CancelRequest, OrderId, RefundRequest, ShipRequest } from '../../workflows/commandSchemas';
 import { placeOrderRequestFor, type OrderCurrency } from '../../orders/placeOrderRequest';
 import { errorBody, type ApiErrorCode } from './errors';
 import { OrderView } from './orderView';
@@ -84,9 +84,16 @@ export function orderApiSchemas(currency: OrderCurrency) {
     getOrder: {
       operationId: 'getOrder',
       summary: 'The order view',
+      description:
+        'An open order is read from its workflow’s description, without asking the order’s worker (no billed Query): the view it ' +
+        'wrote when it last waited with something new to show; `asOf` says when, and its timeline holds the newest entries. ' +
+        '`live=true` asks the order itself (one Query: for an operator, not for polling). A settled order’s view is its final result with later refunds.',
       tags,
       security,
       params: OrderIdParams,
+      querystring: z.object({
+        live: z.enum(['true', 'false']).optional().meta({ description: '`true`: ask the running order itself (a billed Query) instead of reading the view it keeps' }),
+      }),
       response: { 200: json(OrderView, 'the order view'), ...errorResponses({ ...PATH_ERRORS, ...COMMON }) },
     },
     ship: {
@@ -131,6 +138,22 @@ export function orderApiSchemas(currency: OrderCurrency) {
         200: json(OrderView, 'the order view with the refund'),
         202: ViewWhileRunning,
         ...errorResponses({ ...PATH_ERRORS, 409: ['order_conflict'], 422: ['vipps_rejected'], ...COMMON, ...BODY_ERRORS }),
+      },
+    },
+    acknowledge: {
+      operationId: 'acknowledgeAlert',
+      summary: 'Operator: explain an over-capture, a capture shortfall or an outside change, so the order can settle',
+      description:
+        "Vipps' captured total never goes down, so OVER_CAPTURED and CAPTURE_MISMATCH end only here: the unexplained amount is recorded " +
+        'with the reason (see the timeline) and the alert ends; a further unexplained amount raises it again. 409 when the order has no such alert.',
+      tags,
+      security,
+      params: OrderIdParams,
+      body: AcknowledgeRequest.meta({ examples: [{ alert: 'OVER_CAPTURED', reason: 'captured twice in the business portal; customer refunded by support' }] }),
+      response: {
+        200: json(OrderView, 'the order view with the alert acknowledged'),
+        202: ViewWhileRunning,
+        ...errorResponses({ ...PATH_ERRORS, 409: ['order_conflict'], ...COMMON, ...BODY_ERRORS }),
       },
     },
     retryCapture: {

@@ -97,7 +97,12 @@ export const OrderView = z
     failureReason: z.string().optional(),
     settled: z.boolean().meta({ description: 'nothing is reserved or unresolved, and the order’s workflow has ended' }),
     lastError: OrderError.optional(),
-    timeline: z.array(TimelineEntry),
+    timeline: z.array(TimelineEntry).meta({ description: 'what happened, oldest first; for an open order read without `live=true`, the newest entries only' }),
+    asOf: Timestamp.optional().meta({
+      description:
+        'set when an open order was read without asking its worker: the order’s time when it last waited with something new to show ' +
+        '(a money call in flight since then is not in this view yet), or its start for an order still waiting for its payment; `?live=true` asks the order itself.',
+    }),
   })
   .meta({ id: 'OrderView', description: 'An order as callers see it' });
 
