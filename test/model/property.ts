@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import type { ModelHarness } from './harness';
 import { checkCase } from './invariants';
-import { modelCase } from './model';
+import { modelCase, weightedModelCase } from './model';
 import { runCase } from './runCase';
 
 export interface ModelRunStats {
@@ -13,11 +13,11 @@ export interface ModelRunStats {
 
 export async function assertModel(
   h: ModelHarness,
-  options: { runs: number; seed: number; shrink?: boolean; onCase?: (n: number) => void; onFailure?: (message: string, c: unknown) => void },
+  options: { runs: number; seed: number; shrink?: boolean; weighted?: boolean; onCase?: (n: number) => void; onFailure?: (message: string, c: unknown) => void },
 ): Promise<ModelRunStats> {
   const stats: ModelRunStats = { cases: 0, orders: 0, commands: 0 };
   await fc.assert(
-    fc.asyncProperty(modelCase, async (c) => {
+    fc.asyncProperty(options.weighted ? weightedModelCase : modelCase, async (c) => {
       stats.cases++;
       stats.orders += c.orders.length;
       stats.commands += c.orders.reduce((s, o) => s + o.commands.length, 0);

@@ -4,10 +4,11 @@
  * they get a final answer; then every order is left to come to rest before the checks.
  */
 import { randomUUID } from 'node:crypto';
+import { OrderCommandError } from '../../src/orders/errors';
 import type { OrderView } from '../../src/workflows/messages';
 import { sampleOrder } from '../support/orders';
 import type { ModelHarness } from './harness';
-import { lineIds, type Command, type ModelCase, type OrderScript } from './model';
+import { FREE_LINE, LINES, lineIds, otherLines, type Command, type ModelCase, type OrderScript } from './model';
 
 export interface SentCommand {
   orderId: string;
@@ -26,6 +27,8 @@ export interface SentCommand {
 
 export interface CaseRecord {
   orderIds: string[];
+  /** When each order's capture deadline is, as the emulator set it at approval (epoch ms). */
+  deadlines: Map<string, number>;
   scripts: OrderScript[];
   sent: SentCommand[];
   /** Answers that must never happen (5xx other than "still processing"). */
@@ -37,8 +40,9 @@ const QUIET_MS = 40_000;
 
 export async function runCase(h: ModelHarness, c: ModelCase): Promise<CaseRecord> {
   const run = randomUUID().slice(0, 8);
-  const orderIds = c.orders.map((_, i) => `model-${run}-${i}`);
-  const record: CaseRecord = { orderIds, scripts: c.orders, sent: [], unexpected: [] };
+  const orderIds: string[] = [];
+  c.orders.forEach((o, i) => orderIds.push(o.idExtendsPrevious && i > 0 ? `${orderIds[i - 1]}-2` : `model-${run}-${i}`));
+  const record: CaseRecord = { orderIds, deadlines: new Map(), scripts: c.orders, sent: [], unexpected: [] };
   await h.emulator('PUT', '/faults', {
     webhooks: c.webhooks,
     failNext: c.orders.flatMap((o, i) =>
@@ -63,35 +67,94 @@ export async function runCase(h: ModelHarness, c: ModelCase): Promise<CaseRecord
       record.unexpected.push(err instanceof Error ? err.message : String(err));
     }
   }
+  // Every alert has an exit: an operator's commands end every order that is still open.
+  await Promise.all(orderIds.map((orderId) => operatorEnds(h, orderId, record)));
   return record;
+}
+
+const ACKNOWLEDGEABLE = ['OVER_CAPTURED', 'CAPTURE_MISMATCH', 'EXTERNAL_CHANGE', 'RELEASE_FAILED'];
+
+/**
+ * What an operator does with an order that is still open once the case is over: resolve unknown
+ * outcomes (same keys), acknowledge what Vipps shows that the order did not do, and cancel what is
+ * left. After that the order must close; one that does not is an order that never ends.
+ */
+async function operatorEnds(h: ModelHarness, orderId: string, record: CaseRecord): Promise<void> {
+  const deadline = Date.now() + QUIET_MS;
+  let last = '';
+  while (Date.now() < deadline) {
+    const glance = await h.stack.orders.glance(orderId);
+    if (!glance?.running) return;
+    const { status, json } = await h.api('GET', `/orders/${orderId}`);
+    const view = json as unknown as OrderView;
+    last = `${status} ${view.status} alerts ${JSON.stringify(view.alerts)} waiting for ${view.waitingFor}`;
+    if (status === 200 && !view.busy) {
+      const acks = view.alerts.filter((a) => ACKNOWLEDGEABLE.includes(a));
+      if (view.operations?.some((o) => o.status === 'UNKNOWN')) await h.api('POST', `/orders/${orderId}/retry-capture`);
+      else if (acks.length) for (const alert of acks) await h.api('POST', `/orders/${orderId}/acknowledge`, { alert, reason: 'operator closing the order (model test)' });
+      else if (view.cancel?.status !== 'REQUESTED') await h.api('POST', `/orders/${orderId}/cancel`, { reason: 'operator closing the order (model test)' });
+    }
+    await sleep(2_000);
+  }
+  record.unexpected.push(`${orderId} never ended after the operator's retry, acknowledge and cancel: ${last}`);
+}
+
+/** The sample order, with a free line (totalAmount 0) when the script says so. */
+function orderRequest(orderId: string, script: OrderScript) {
+  const order = sampleOrder(orderId);
+  if (!script.freeLine) return order;
+  const free = LINES[FREE_LINE];
+  return { ...order, orderLines: [...order.orderLines, { id: free.id, name: 'Gift wrap', totalAmount: 0, totalAmountExcludingTax: 0, totalTaxAmount: 0, taxRate: 2500, unitInfo: { unitPrice: 0, quantity: '1' } }] };
+}
+
+/**
+ * Places the order: over HTTP as a shop does, or, for an order with a short capture deadline,
+ * through an order client whose policy is scaled down with it (the service has one policy).
+ */
+async function place(h: ModelHarness, orderId: string, script: OrderScript): Promise<{ status: number; json: unknown }> {
+  if (!script.deadline) return h.api('POST', '/orders', orderRequest(orderId, script));
+  const d = script.deadline;
+  const orders = h.stack.ordersWithPolicy({ captureDeadlinePolicy: d.policy, captureDeadlineWarningMs: d.warningSeconds * 1000, captureDeadlineFallbackMs: d.guaranteeSeconds * 1000 });
+  try {
+    return { status: 201, json: await orders.placeOrder(orderRequest(orderId, script)) };
+  } catch (err) {
+    if (err instanceof OrderCommandError) return { status: err.httpStatus, json: { error: err.code, message: err.message } };
+    return { status: 500, json: { error: String(err) } };
+  }
 }
 
 async function playOrder(h: ModelHarness, orderId: string, script: OrderScript, record: CaseRecord): Promise<void> {
   // A shop repeats the same request while the answer is "still processing" (a worker may be down).
-  let placed = await h.api('POST', '/orders', sampleOrder(orderId));
+  let placed = await place(h, orderId, script);
   for (let i = 0; placed.status === 503 && i < 60; i++) {
     await sleep(1_000);
-    placed = await h.api('POST', '/orders', sampleOrder(orderId));
+    placed = await place(h, orderId, script);
   }
   if (placed.status !== 201) {
     record.unexpected.push(`${orderId}: placing answered ${placed.status} ${JSON.stringify(placed.json)}`);
     return;
   }
-  if (script.customer === 'approve') await h.emulator('POST', `/payments/${orderId}/approve`);
+  if (script.customer === 'approve') {
+    const guarantee = script.deadline && { captureGuaranteeSeconds: script.deadline.guaranteeSeconds };
+    const approved = await h.emulator<{ captureGuaranteedUntil?: string }>('POST', `/payments/${orderId}/approve`, guarantee);
+    if (approved?.captureGuaranteedUntil) record.deadlines.set(orderId, Date.parse(approved.captureGuaranteedUntil));
+  }
   if (script.customer === 'reject') await h.emulator('POST', `/payments/${orderId}/reject`);
   if (script.returns) {
-    const page = await fetch(`${h.stack.serviceUrl}/orders/${orderId}/return`);
+    const page = await fetch(h.stack.returnUrl(orderId));
     if (page.status >= 500 && page.status !== 503) record.unexpected.push(`${orderId}: return page answered ${page.status}`);
   }
   const ships: SentCommand[] = [];
-  const refunds: SentCommand[] = [];
   const concurrent: Promise<void>[] = [];
   let n = 0;
   for (const { command, delayMs, concurrent: async } of script.commands) {
     await sleep(delayMs);
-    const sent = prepare(orderId, command, ++n, ships, refunds);
+    if (command.kind === 'wait') {
+      await sleep(command.ms);
+      continue;
+    }
+    const sent = prepare(orderId, script, command, ++n, ships);
     if (command.kind === 'ship') ships.push(sent);
-    if (command.kind === 'refund') refunds.push(sent);
     record.sent.push(sent);
     const done = send(h, sent, record);
     if (async) concurrent.push(done);
@@ -100,25 +163,27 @@ async function playOrder(h: ModelHarness, orderId: string, script: OrderScript, 
   await Promise.all(concurrent);
 }
 
-function prepare(orderId: string, command: Command, n: number, ships: SentCommand[], refunds: SentCommand[]): SentCommand {
+function prepare(orderId: string, script: OrderScript, command: Exclude<Command, { kind: 'wait' }>, n: number, ships: SentCommand[]): SentCommand {
   const base = { orderId, command, headers: {}, sentAt: '' };
   switch (command.kind) {
     case 'ship': {
       const earlier = command.repeatOf !== undefined ? ships[command.repeatOf] : undefined;
       const id = earlier?.id ?? `s${n}`;
-      const lines = earlier ? earlier.lines : command.lines === 'rest' ? undefined : lineIds(command.lines);
+      // A repeated id either asks for the same again (a retry) or for other lines (a conflict: 409).
+      const lines = earlier ? (command.otherContent ? otherLines(earlier.lines, script.freeLine) : earlier.lines) : command.lines === 'rest' ? undefined : lineIds(command.lines, script.freeLine);
       return { ...base, id, ...(lines && { lines }), path: `/orders/${orderId}/shipments`, body: { shipmentId: id, ...(lines && { orderLineIds: lines }) } };
     }
-    case 'refund': {
-      const earlier = command.repeatOf !== undefined ? refunds[command.repeatOf] : undefined;
-      const id = earlier?.id ?? `r${n}`;
-      const amount = earlier?.amount ?? command.amount;
-      return { ...base, id, amount, path: `/orders/${orderId}/refunds`, body: { refundId: id, amount: { value: amount, currency: 'NOK' } } };
-    }
+    case 'refund':
+      // Ids from a small pool: the same id again, with the same or another amount, is part of the game.
+      return { ...base, id: command.refundId, amount: command.amount, path: `/orders/${orderId}/refunds`, body: { refundId: command.refundId, amount: { value: command.amount, currency: 'NOK' } } };
+    case 'cancelWorkflow':
+      return { ...base, path: `temporal:cancel order-${orderId}` };
     case 'cancel':
       return { ...base, id: `c${n}`, path: `/orders/${orderId}/cancel`, body: {}, headers: { 'idempotency-key': `c${n}` } };
     case 'retryCapture':
       return { ...base, path: `/orders/${orderId}/retry-capture` };
+    case 'acknowledge':
+      return { ...base, path: `/orders/${orderId}/acknowledge`, body: { alert: command.alert, reason: 'seen in the Vipps portal (model test)' } };
     case 'read':
       return { ...base, path: `/orders/${orderId}` };
   }
@@ -126,6 +191,7 @@ function prepare(orderId: string, command: Command, n: number, ships: SentComman
 
 async function send(h: ModelHarness, sent: SentCommand, record: CaseRecord): Promise<void> {
   sent.sentAt ||= new Date().toISOString();
+  if (sent.command.kind === 'cancelWorkflow') return cancelWorkflow(h, sent);
   const method = sent.command.kind === 'read' ? 'GET' : 'POST';
   try {
     const { status, json } = await h.api(method, sent.path, sent.body, sent.headers);
@@ -140,11 +206,23 @@ async function send(h: ModelHarness, sent: SentCommand, record: CaseRecord): Pro
   }
 }
 
+/** Temporal's Request Cancellation of the order's workflow, as an operator does it in the UI. */
+async function cancelWorkflow(h: ModelHarness, sent: SentCommand): Promise<void> {
+  try {
+    await h.stack.client.workflow.getHandle(`order-${sent.orderId}`).cancel();
+    sent.status = 200;
+  } catch (err) {
+    // A closed (or never started) workflow cannot be cancelled: that is an answer, not a failure.
+    sent.status = 409;
+    sent.json = { error: err instanceof Error ? err.message : String(err) };
+  }
+}
+
 /** Sends every unfinished command again (same ids, same keys) until it has a final answer. */
 async function drain(h: ModelHarness, record: CaseRecord): Promise<void> {
   const deadline = Date.now() + QUIET_MS;
   for (;;) {
-    const open = record.sent.filter((s) => s.command.kind !== 'read' && !FINAL(s.status ?? 0));
+    const open = record.sent.filter((s) => s.command.kind !== 'read' && s.command.kind !== 'cancelWorkflow' && !FINAL(s.status ?? 0));
     if (open.length === 0) return;
     if (Date.now() > deadline) {
       for (const s of open) record.unexpected.push(`${s.orderId} ${s.path} ${JSON.stringify(s.body)} never completed: last ${s.status} ${JSON.stringify(s.json).slice(0, 200)}`);
