@@ -41,7 +41,9 @@ async function oneOrder(shop: Shop, t: Target, orderId: string): Promise<number>
   const started = performance.now();
   const placed = await shop.place(orderId);
   await shop.approve(orderId, placed.redirectUrl, 'landing');
-  const page = await (await fetch(`${t.app.serviceUrl}/orders/${orderId}/return`)).text();
+  // The return URL the order gave Vipps (with the page's token), as the emulator keeps it.
+  const payment = (await (await fetch(`${t.app.emulatorUrl}/_emulator/payments/${orderId}`)).json()) as { returnUrl: string };
+  const page = await (await fetch(payment.returnUrl)).text();
   if (!page.includes('Your order is confirmed')) throw new Error(`order ${orderId}: the return page did not confirm`);
   await shop.ship(orderId, 'all');
   const view = await shop.waitFor(orderId, (v) => v.status === 'COMPLETED' && v.shipments.every((s) => s.status === 'CAPTURED'), 60_000);

@@ -60,6 +60,8 @@ export async function settledOrder(shop: Shop, kind: 'a' | 'b' | 'c', orderId: s
   if (kind === 'a') await approveInBrowser(placed.redirectUrl);
   else await emulator(shop, 'POST', `/payments/${orderId}/approve`);
   await statusIs(shop, orderId, 'AWAITING_SHIPMENT');
+  // The shop looks at the open order once, as shops do before packing.
+  await api(shop, 'GET', `/orders/${orderId}`);
   let settledAt: number;
   if (kind === 'b') {
     await api(shop, 'POST', `/orders/${orderId}/shipments`, { shipmentId: 'box-1', orderLineIds: ['socks'] });
@@ -79,7 +81,7 @@ export async function settledOrder(shop: Shop, kind: 'a' | 'b' | 'c', orderId: s
   const d = await order.describe();
   const trace: OrderTrace = { events: d.historyLength, bytes: d.historySize ?? 0, openAfterSettledMs: (d.closeTime?.getTime() ?? Date.now()) - settledAt };
   if (kind === 'b') {
-    const refund = await shop.stack.client.workflow.getHandle(`refund-${orderId}-r-1`).describe();
+    const refund = await shop.stack.client.workflow.getHandle(`refund-${orderId}.r-1`).describe();
     trace.events += refund.historyLength;
     trace.bytes += refund.historySize ?? 0;
   }

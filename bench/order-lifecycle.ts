@@ -42,7 +42,7 @@ async function oneOrder(stack: LocalStack, vipps: VippsClient, orderId: string, 
   });
   await vipps.forceApprove(orderId, { token: new URL(placed.redirectUrl).searchParams.get('token')! });
   if (withReturnPage) {
-    const page = await (await fetch(`${stack.serviceUrl}/orders/${orderId}/return`)).text();
+    const page = await (await fetch(stack.returnUrl(orderId))).text();
     if (!page.includes('Your order is confirmed')) throw new Error(`order ${orderId}: return page did not confirm`);
   } else {
     for (;;) {
