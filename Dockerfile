@@ -6,7 +6,7 @@
 # The `emulator` stage is a separate image of the Vipps MobilePay emulator (a test double) for
 # docker-compose's local stack only: `docker build --target emulator .`.
 #
-# Not built on our machines (no Docker engine there).
+# Built and run by `npm run compose:test` (test/compose/; base-image stand-ins in deploy/compose/).
 
 FROM node:20-bookworm-slim AS build
 WORKDIR /app

@@ -14,7 +14,7 @@ import { DEFAULT_PORTS } from '../../scripts/cluster/ports';
 import { TEMPORAL_VERSIONS } from '../../scripts/cluster/settings';
 import { sharedServerEnv, temporalNodes } from '../../scripts/cluster/temporal-nodes';
 import { loadMetricsConfig } from '../../src/observability/metricsConfig';
-import { loadCodecServerConfig } from '../../src/security/codecServerConfig';
+import { loadCodecServerConfig, PUBLISHED_CODEC_SECRETS } from '../../src/security/codecServerConfig';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -31,10 +31,43 @@ interface ComposeService {
 
 let services: Record<string, ComposeService>;
 
+/** The variables the file requires (no default secret), with values of the right shape, and nothing else from this shell. */
+const REQUIRED = { CODEC_SERVER_TOKEN: 'test-codec-token-0123456789abcdefghijkl', CODEC_UI_KEY: 'test-ui-codec-key-0123456789' };
+const composeEnv = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH, HOME: process.env.HOME, ...extra });
+
 beforeAll(async () => {
-  await run('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT });
-  const { stdout } = await run('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT });
+  await run('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, env: composeEnv(REQUIRED) });
+  const { stdout } = await run('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, env: composeEnv(REQUIRED) });
   services = (parse(stdout) as { services: Record<string, ComposeService> }).services;
+});
+
+describe('safe by default', () => {
+  test.each(Object.keys(REQUIRED))('without %s, docker-compose config fails naming it', async (name) => {
+    const without = Object.fromEntries(Object.entries(REQUIRED).filter(([k]) => k !== name));
+    const failure = await run('docker-compose', ['-f', 'docker-compose.yml', 'config', '-q'], { cwd: ROOT, env: composeEnv(without) }).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
+    expect(failure).toContain(`set ${name}`);
+  });
+
+  test('no codec secret has a default in the file, and the ones it once had are refused against Vipps', () => {
+    const text = readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8');
+    expect(text).not.toMatch(/CODEC_(SERVER_TOKEN|UI_KEY):-/);
+    for (const published of PUBLISHED_CODEC_SECRETS) expect(text).not.toContain(published);
+  });
+
+  test('the demo shop is off, and the service and the codec server publish on 127.0.0.1 only', () => {
+    expect(services.service?.environment?.DEMO_SHOP).toBe('false');
+    const published = (name: string) => (services[name]?.ports ?? []).map((p) => (typeof p === 'string' ? p : JSON.stringify(p)));
+    expect(published('service')).toEqual(['127.0.0.1:3000:3000/tcp']);
+    expect(published('codec-server')).toEqual(['127.0.0.1:8234:8234/tcp']);
+  });
+
+  test('the codec server and the UI use the configured key, not a known one', () => {
+    expect(services['codec-server']?.environment?.CODEC_SERVER_TOKEN).toBe(REQUIRED.CODEC_SERVER_TOKEN);
+    expect(services['temporal-ui']?.environment?.TEMPORAL_CODEC_ENDPOINT).toBe(`http://localhost:8234/codec/ui/${REQUIRED.CODEC_UI_KEY}`);
+  });
 });
 
 const TEMPORAL_NODES = ['temporal-frontend', 'temporal-history-1', 'temporal-history-2', 'temporal-internal-worker', 'temporal-matching'];

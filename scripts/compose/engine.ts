@@ -1,0 +1,106 @@
+// The Docker engine for the compose test: Debian's packages installed once per machine (apt-get, as
+// root), and an engine started here when none answers. Ours runs without iptables and without a
+// bridge (containers on host networking only, so every connection stays on loopback), on the vfs
+// storage driver, with all its state under .data/docker/ (git-ignored); stop() ends only the engine
+// this process started.
+import { spawn } from 'node:child_process';
+import { existsSync, openSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../temporal-cli';
+import { findOnPath, run } from '../process';
+
+export type Log = (line: string) => void;
+
+export const DOCKER_DATA_DIR = path.join(PROJECT_ROOT, '.data', 'docker');
+const OUR_SOCKET = path.join(DOCKER_DATA_DIR, 'docker.sock');
+
+/** Debian packages: the engine (dockerd, containerd, runc), debootstrap for the base root filesystem, compose v1. */
+const PACKAGES = [
+  { pkg: 'docker.io', binary: 'dockerd' },
+  { pkg: 'debootstrap', binary: 'debootstrap' },
+  { pkg: 'docker-compose', binary: 'docker-compose' },
+] as const;
+
+export async function ensureDockerPackages(log: Log): Promise<void> {
+  const missing: string[] = [];
+  for (const p of PACKAGES) if (!(await findOnPath(p.binary))) missing.push(p.pkg);
+  if ((await findOnPath('docker')) === undefined) missing.push('docker.io');
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) throw new Error(`missing ${missing.join(', ')}: install them with \`sudo apt-get install -y ${missing.join(' ')}\``);
+  log(`Installing ${missing.join(', ')} with apt-get (once per machine)…`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const install = () => run('apt-get', ['install', '-y', '--no-install-recommends', ...new Set(missing)], { env, timeoutMs: 15 * 60_000 });
+  try {
+    await install();
+  } catch {
+    await run('apt-get', ['update'], { env, timeoutMs: 10 * 60_000 });
+    await install();
+  }
+}
+
+export interface Engine {
+  /** DOCKER_HOST for the docker and docker-compose clients. */
+  host: string;
+  /** Whether this process started it (and stop() will end it). */
+  started: boolean;
+  stop(): Promise<void>;
+}
+
+async function answers(host: string): Promise<boolean> {
+  try {
+    await run('docker', ['version', '--format', '{{.Server.Version}}'], { env: { ...process.env, DOCKER_HOST: host }, timeoutMs: 10_000 });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An engine that already answers (DOCKER_HOST, the system socket, ours from an earlier run), else a new one. */
+export async function ensureEngine(log: Log): Promise<Engine> {
+  const candidates = [process.env.DOCKER_HOST, 'unix:///var/run/docker.sock', `unix://${OUR_SOCKET}`].filter((h): h is string => !!h);
+  for (const host of candidates) {
+    if ((host.startsWith('unix://') ? existsSync(host.slice(7)) : true) && (await answers(host))) {
+      log(`Using the Docker engine at ${host}`);
+      return { host, started: false, stop: () => Promise.resolve() };
+    }
+  }
+  return startEngine(log);
+}
+
+async function startEngine(log: Log): Promise<Engine> {
+  const host = `unix://${OUR_SOCKET}`;
+  const pidFile = path.join(DOCKER_DATA_DIR, 'dockerd.pid');
+  await fs.mkdir(DOCKER_DATA_DIR, { recursive: true });
+  // A dockerd killed before it could clean up leaves its pid file and socket; it refuses to start over them.
+  await fs.rm(pidFile, { force: true });
+  await fs.rm(OUR_SOCKET, { force: true });
+  const out = openSync(path.join(DOCKER_DATA_DIR, 'dockerd.log'), 'a');
+  const args = [
+    '--iptables=false', '--ip6tables=false', '--bridge=none', '--storage-driver=vfs',
+    '--data-root', path.join(DOCKER_DATA_DIR, 'root'), '--exec-root', path.join(DOCKER_DATA_DIR, 'exec'),
+    '--pidfile', pidFile, '-H', host,
+  ];
+  log(`Starting a Docker engine (dockerd ${args.join(' ')})`);
+  const child = spawn('dockerd', args, { detached: true, stdio: ['ignore', out, out] });
+  child.unref();
+  const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+  const deadline = Date.now() + 90_000;
+  while (!(await answers(host))) {
+    if (child.exitCode !== null) throw new Error(`dockerd exited with ${child.exitCode}; see ${path.join(DOCKER_DATA_DIR, 'dockerd.log')}`);
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`dockerd did not answer within 90 s; see ${path.join(DOCKER_DATA_DIR, 'dockerd.log')}`);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  return {
+    host,
+    started: true,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 30_000))]);
+      if (!gone) child.kill('SIGKILL');
+    },
+  };
+}
