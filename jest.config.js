@@ -14,10 +14,11 @@ const app = {
   },
   transformIgnorePatterns: ['/node_modules/(?!(@apidevtools/json-schema-ref-parser|cookie)/)'],
   testMatch: ['<rootDir>/test/**/*.test.ts'],
-  modulePathIgnorePatterns: ['<rootDir>/lib/'],
-  // The failover test on the multi-process cluster and the randomized model test have their own
-  // commands (npm run test:cluster, npm run test:model), run after this one so they get the cores.
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/model/'],
+  // .data/ holds the Docker engine's layers of npm run compose:test (copies of this project's files).
+  modulePathIgnorePatterns: ['<rootDir>/lib/', '<rootDir>/.data/'],
+  // The failover test on the multi-process cluster, the compose stack and the randomized model test
+  // have their own commands (npm run test:cluster, compose:test, test:model), so they get the cores.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/cluster/', '<rootDir>/test/compose/', '<rootDir>/test/model/'],
   testTimeout: 30_000,
   globalSetup: '<rootDir>/test/support/globalSetup.ts',
 };

@@ -60,10 +60,10 @@ async function api<T>(t: Target, method: string, path: string, body?: unknown): 
   return { status: res.status, json };
 }
 
-async function waitFor(t: Target, orderId: string, what: string, done: (v: OrderView) => boolean, timeoutMs = 20_000): Promise<OrderView> {
+async function waitFor(t: Target, orderId: string, what: string, done: (v: OrderView) => boolean, timeoutMs = 20_000, live = false): Promise<OrderView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const { json } = await api<OrderView>(t, 'GET', `/orders/${orderId}`);
+    const { json } = await api<OrderView>(t, 'GET', `/orders/${orderId}${live ? '?live=true' : ''}`);
     if (done(json)) return json;
     if (Date.now() > deadline) throw new DemoFailure(`timed out waiting for ${what}; order is ${json.status}`);
     await new Promise((r) => setTimeout(r, 150));
@@ -95,11 +95,14 @@ async function run(t: Target): Promise<void> {
   const how = authorized.timeline.some((e) => e.step === 'webhook AUTHORIZED') ? 'webhook' : 'polling';
   say(`the order learned of it (${how}) and confirmed it with getPayment: ${authorized.status}, capture deadline ${authorized.payment.captureDeadline}`);
 
-  const returnPage = await (await fetch(`${t.serviceUrl}/orders/${orderId}/return`)).text();
+  // The return URL the order gave Vipps (it carries the page's token), as the emulator keeps it.
+  const payment = (await (await fetch(`${t.emulatorUrl}/_emulator/payments/${orderId}`)).json()) as { returnUrl: string };
+  const returnPage = await (await fetch(payment.returnUrl)).text();
   if (!returnPage.includes('Your order is confirmed')) throw new DemoFailure('the return page does not show "Your order is confirmed"');
   say('the return page shows "Your order is confirmed"');
 
-  const withReceipt = await waitFor(t, orderId, 'the receipt', (v) => v.receipt.status !== 'PENDING');
+  // The view kept in the memo is not rewritten for the receipt alone: ask the order itself.
+  const withReceipt = await waitFor(t, orderId, 'the receipt', (v) => v.receipt.status !== 'PENDING', 20_000, true);
   if (withReceipt.receipt.status !== 'ATTACHED') throw new DemoFailure(`receipt ${withReceipt.receipt.status}: ${JSON.stringify(withReceipt.receipt.error)}`);
   say('the receipt is attached through the Order Management API');
 

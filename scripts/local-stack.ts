@@ -17,6 +17,7 @@ import { loadEmulatorConfig, startEmulator, type RunningEmulator } from '@vipps-
 import { VippsClient } from '@vipps-orders/vipps';
 import { buildCodecServer, uiCodecEndpoint } from '../src/codecServer';
 import { loadServiceConfig, loadVippsConfig, type ServiceConfig } from '../src/config';
+import { returnUrl } from '../src/security/returnLinks';
 import { buildService, webhookUrl } from '../src/http/app';
 import { createLogger, type AppLogger } from '../src/observability/logger';
 import { loadMetricsConfig, type MetricsConfig } from '../src/observability/metricsConfig';
@@ -66,7 +67,11 @@ export interface LocalStack {
   namespace: string;
   temporalUiUrl?: string;
   apiKey: string;
+  /** An order's return URL, with its token, as the order gives it to Vipps. */
+  returnUrl(orderId: string): string;
   orders: OrderClient;
+  /** An order client like the service's with another order policy (tests that vary the policy per order). */
+  ordersWithPolicy(policy: Partial<OrderPolicy>): OrderClient;
   client: Client;
   /** Restarts the worker (e.g. to show an order survives it). */
   restartWorker(): Promise<void>;
@@ -207,7 +212,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // 3. The service's address, then the webhook registration (its secret configures the receiver).
     const servicePort = await choosePort(base, 'PORT', 3000, ephemeral);
     env.PORT = String(servicePort);
-    env.DEMO_SHOP ??= 'true';
+    // The demo shop is for the emulator; against a Vipps host the config refuses it.
+    if (emulator) env.DEMO_SHOP ??= 'true';
     env.LOG_LEVEL ??= 'warn';
     if (temporalUiUrl) env.TEMPORAL_UI_URL ??= temporalUiUrl;
     let config: ServiceConfig = loadServiceConfig(env);
@@ -244,7 +250,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       namespace,
       ...(temporalUiUrl && { temporalUiUrl }),
       apiKey: config.orderApiKey,
+      returnUrl: (orderId: string) => returnUrl(config.publicUrl, config.pageSecret, orderId),
       orders,
+      ordersWithPolicy: (policy) => createOrderClient(client, env, config, { ...options.policy, ...policy }),
       client,
       async restartWorker() {
         await stopWorker();

@@ -38,7 +38,7 @@ async function main(): Promise<void> {
 Vipps MobilePay orders: the local stack is up.
 
   Demo shop        ${s.serviceUrl}/
-  Merchant page    ${s.serviceUrl}/merchant
+  Merchant page    ${s.serviceUrl}/merchant   (log in with the API key below)
   Order API        ${s.serviceUrl}/orders   Authorization: Bearer ${s.apiKey}${keyNote}
   Temporal UI      ${s.temporalUiUrl ?? '(not started here)'}
   Vipps emulator   ${s.emulatorUrl ?? '(using the real Vipps API)'}${s.emulatorUrl ? `   controls: ${s.emulatorUrl}/_emulator/payments` : ''}
