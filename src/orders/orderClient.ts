@@ -8,7 +8,7 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure, WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { z } from 'zod';
 import type { PiiSealer } from '../security/piiSealing';
 import { describeIssues } from '@vipps-orders/vipps/schemas';
@@ -436,6 +436,12 @@ export class OrderClient {
         }
       }
     }
+    if (err instanceof WorkflowUpdateFailedError && endedUnderCommand(err.cause)) {
+      // Accepted, then the run ended (a workflow cancellation from the UI or CLI) before it answered.
+      return new OrderCommandError('order_conflict', `order ${orderId} was ended by a workflow cancellation while this command ran; the order view shows what happened to it`, {
+        order: await this.viewIfAvailable(orderId),
+      });
+    }
     if (err instanceof WorkflowNotFoundError) {
       // Updates to a closed workflow also land here: tell "closed" apart from "never existed".
       const glance = await this.reads.glance(orderId).catch(() => undefined);
@@ -461,6 +467,14 @@ function parse<T extends z.ZodType>(schema: T, raw: unknown): z.output<T> {
   if (parsed.success) return parsed.data;
   const issues = describeIssues(parsed.error).map((d) => ({ field: d.name, reason: d.reason }));
   throw new OrderCommandError('invalid_command', issues.map((i) => `${i.field}: ${i.reason}`).join('; '), { issues });
+}
+
+/**
+ * The server's failure for an Update whose workflow closed before it completed, or a handler cut off
+ * by the workflow's cancellation (histories from before 'updates-outlive-cancellation').
+ */
+function endedUnderCommand(cause: unknown): boolean {
+  return cause instanceof CancelledFailure || (cause instanceof ApplicationFailure && cause.type === 'AcceptedUpdateCompletedWorkflow');
 }
 
 /** gRPC status codes (grpc/status.h); spelled out to avoid depending on @grpc/grpc-js directly. */

@@ -3,7 +3,7 @@
  * anything is written to history; handlers record the command, wake the loop, and wait for the
  * outcome the caller needs. None of them calls Vipps: the loop does, one step at a time.
  */
-import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { acknowledge, addRefund, addShipment, onPaymentEvent, requestCancel, retryOperations } from './commands';
 import { parseCommand, vippsRejected } from './failures';
 import { FAILURE_TYPES } from './failureTypes';
@@ -39,7 +39,6 @@ export interface OrderRuntime {
   answer: () => OrderView;
 }
 
-/** The caller can be answered: the operation has an outcome, or it is unknown and with an operator. */
 /**
  * A proof by webhook settles the operation but carries no amounts: the order reads the payment
  * right after. The caller is answered after that read (or its first failure), so the view it gets
@@ -49,8 +48,26 @@ function firstReadPending(order: OrderData): boolean {
   return order.reconcile !== undefined && order.reconcile.failures === 0;
 }
 
+/** The caller can be answered: the operation has an outcome, or it is unknown and with an operator. */
 function answerable(op: MoneyOp): boolean {
   return op.status === 'DONE' || op.status === 'REFUSED' || (op.status === 'UNKNOWN' && op.escalated === true);
+}
+
+/** patched() id: an accepted command outlives a workflow cancellation and is answered with the view. */
+export const UPDATES_OUTLIVE_CANCELLATION = 'updates-outlive-cancellation';
+
+/**
+ * Waits like condition(), but a workflow cancellation (UI, CLI) does not break the wait: the command
+ * was accepted and the compensation carries it to an outcome, so its caller gets that outcome rather
+ * than an error. patched() only on the cancellation path, so ordinary orders get no marker event.
+ */
+async function until(fn: () => boolean): Promise<void> {
+  try {
+    await condition(fn);
+  } catch (err) {
+    if (!isCancellation(err) || !patched(UPDATES_OUTLIVE_CANCELLATION)) throw err;
+    await CancellationScope.nonCancellable(() => condition(fn));
+  }
 }
 
 export function registerHandlers(rt: OrderRuntime): void {
@@ -70,7 +87,7 @@ export function registerHandlers(rt: OrderRuntime): void {
     placeOrderUpdate,
     async () => {
       rt.syncClock();
-      await condition(() => order.create.status !== 'PENDING');
+      await until(() => order.create.status !== 'PENDING');
       if (order.create.status === 'REFUSED') {
         const error = order.create.error!;
         throw ApplicationFailure.create({ type: FAILURE_TYPES.paymentCreateFailed, message: error.message, nonRetryable: true, details: [error] });
@@ -92,7 +109,7 @@ export function registerHandlers(rt: OrderRuntime): void {
       rt.syncClock();
       const shipment = addShipment(order, parseCommand(ShipRequest, raw), rt.clock());
       rt.changed();
-      await condition(() => answerable(findOp(order, shipment.opId)) && !firstReadPending(order));
+      await until(() => answerable(findOp(order, shipment.opId)) && !firstReadPending(order));
       return rt.answer();
     },
     { validator: (raw) => checkShip(order, parseCommand(ShipRequest, raw)) },
@@ -105,7 +122,7 @@ export function registerHandlers(rt: OrderRuntime): void {
       const refund = addRefund(order, parseCommand(RefundRequest, raw), rt.clock());
       rt.changed();
       const op = findOp(order, refund.opId);
-      await condition(() => answerable(op) && !firstReadPending(order));
+      await until(() => answerable(op) && !firstReadPending(order));
       if (op.status === 'REFUSED') throw vippsRejected(op.error!);
       return rt.answer();
     },
@@ -119,7 +136,7 @@ export function registerHandlers(rt: OrderRuntime): void {
       requestCancel(order, parseCommand(CancelRequest, raw), rt.clock());
       rt.changed();
       const stuck = () => order.ops.some((o) => (o.kind === 'release' || o.kind === 'void') && o.status === 'UNKNOWN' && o.escalated);
-      await condition(() => order.cancel?.status !== 'REQUESTED' || stuck());
+      await until(() => order.cancel?.status !== 'REQUESTED' || stuck());
       if (order.cancel?.status === 'FAILED') throw vippsRejected(order.cancel.error!);
       return rt.answer();
     },
@@ -138,7 +155,7 @@ export function registerHandlers(rt: OrderRuntime): void {
       const touched = retryOperations(order, rt.clock()).map((op) => ({ op, attempts: op.attempts }));
       rt.changed();
       // Wait for the attempt this retry caused, not for an older escalation.
-      await condition(() => touched.every(({ op, attempts }) => op.status === 'DONE' || op.status === 'REFUSED' || (op.attempts > attempts && op.status !== 'IN_FLIGHT')));
+      await until(() => touched.every(({ op, attempts }) => op.status === 'DONE' || op.status === 'REFUSED' || (op.attempts > attempts && op.status !== 'IN_FLIGHT')));
       return rt.answer();
     },
     { validator: () => checkRetry(order) },
@@ -161,7 +178,7 @@ export function registerHandlers(rt: OrderRuntime): void {
       const reads = order.pending.reads;
       order.pending.wake ??= 'customer returned';
       rt.changed();
-      await condition(() => order.pending.reads > reads || order.status !== 'PENDING_PAYMENT');
+      await until(() => order.pending.reads > reads || order.status !== 'PENDING_PAYMENT');
     }
     return rt.answer();
   });

@@ -30,7 +30,7 @@ import { describeStep, nextStep, type Step } from './nextStep';
 import { addAlert, clearAlert, note, openOps } from './orderBook';
 import { isAuthorized, newOrderData, snapshotOf, type StepContext } from './orderData';
 import { activityProxies } from './activityProxies';
-import { registerHandlers, type OrderRuntime } from './handlers';
+import { registerHandlers, UPDATES_OUTLIVE_CANCELLATION, type OrderRuntime } from './handlers';
 import { OperatorView, orderView, refresh } from './operatorView';
 import { createPayment, readPayment } from './paymentSteps';
 import { startReceipt } from './receipt';
@@ -38,6 +38,8 @@ import type { OrderView } from './views';
 
 /** patched() id: a run cancelled from the UI or CLI completes with its view (histories before it end cancelled). */
 const CANCELLED_RUN_RETURNS_VIEW = 'cancelled-run-returns-view';
+/** How long a cancelled run waits for accepted commands to be answered before it ends anyway. */
+const HANDLERS_GRACE = '1 minute';
 /** patched() id: a run past its event budget continues as new once its handlers finish (reached only by long runs). */
 const CONTINUE_WHEN_HANDLERS_FINISH = 'continue-when-handlers-finish';
 
@@ -185,6 +187,9 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
       }
       refresh(order, clock());
       operator.flush('nothing: the workflow was cancelled');
+      // Commands accepted before the cancellation are answered with this outcome, not cut off by the
+      // run's end; bounded, so a handler that cannot finish does not hold the run open.
+      if (patched(UPDATES_OUTLIVE_CANCELLATION)) await condition(allHandlersFinished, HANDLERS_GRACE);
     });
   }
 

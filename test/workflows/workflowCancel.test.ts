@@ -74,3 +74,43 @@ test.concurrent('cancelled with the void of a pending payment in flight: the voi
   expect(fake.payment(orderId).state).toBe('TERMINATED');
   expect(new Set(fake.keys(orderId, 'cancelPayment')).size).toBe(1);
 });
+
+test.concurrent('a shipment accepted before the workflow is cancelled is answered with the final view, not an error', async () => {
+  const orders = kit.client({}, 10_000);
+  const orderId = await authorizedOrder(kit, orders);
+  const release = fake.hold(orderId, 'capturePayment');
+  const first = orders.ship(orderId, { shipmentId: 'box-1', orderLineIds: ['socks'] }).then((r) => r, (err: unknown) => err);
+  await eventually(() => expect(fake.count(orderId, 'capturePayment')).toBe(1));
+  const second = orders.ship(orderId, { shipmentId: 'box-2', orderLineIds: ['scarf'] }).then((r) => r, (err: unknown) => err);
+  await eventually(async () => expect((await orders.getOrder(orderId)).shipments).toHaveLength(2));
+
+  await kit.h().temporal.env.client.workflow.getHandle(`order-${orderId}`).cancel();
+  await new Promise((r) => setTimeout(r, 1_000));
+  release();
+
+  for (const [shipmentId, answer] of [['box-1', await first], ['box-2', await second]] as const) {
+    expect(answer).not.toBeInstanceOf(Error);
+    const { order, complete } = answer as Awaited<ReturnType<typeof orders.ship>>;
+    expect({ complete, status: order.shipments.find((s) => s.shipmentId === shipmentId)?.status }).toEqual({ complete: true, status: 'CAPTURED' });
+  }
+  expect(fake.moneyEvents(orderId, 'CAPTURED').map((e) => e.amount)).toEqual([30_000, 19_900]);
+  expect(await closed(orderId)).toEqual({ result: 'COMPLETED', taskFailures: 0 });
+});
+
+test.concurrent('a shipment sent after the workflow was cancelled is refused with 409 and the order view; nothing is captured for it', async () => {
+  const orders = kit.client({}, 10_000);
+  const orderId = await authorizedOrder(kit, orders);
+  const release = fake.hold(orderId, 'capturePayment');
+  const first = orders.ship(orderId, { shipmentId: 'box-1', orderLineIds: ['socks'] }).then((r) => r, (err: unknown) => err);
+  await eventually(() => expect(fake.count(orderId, 'capturePayment')).toBe(1));
+  await kit.h().temporal.env.client.workflow.getHandle(`order-${orderId}`).cancel();
+  await eventually(async () => expect((await orders.getOrder(orderId, { live: true })).timeline.map((e) => e.step)).toContain('workflow cancellation requested'));
+
+  const late = await orders.ship(orderId, { shipmentId: 'box-2', orderLineIds: ['scarf'] }).then((r) => r, (err: unknown) => err);
+  release();
+
+  expect(late).toMatchObject({ name: 'OrderCommandError', code: 'order_conflict' });
+  expect(await first).not.toBeInstanceOf(Error);
+  expect(await closed(orderId)).toEqual({ result: 'COMPLETED', taskFailures: 0 });
+  expect(fake.moneyEvents(orderId, 'CAPTURED').map((e) => e.amount)).toEqual([30_000]);
+});
