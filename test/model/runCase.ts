@@ -33,7 +33,15 @@ export interface CaseRecord {
   sent: SentCommand[];
   /** Answers that must never happen (5xx other than "still processing"). */
   unexpected: string[];
+  /**
+   * When no worker could act (epoch ms): from a kill until the new worker is up and the killed
+   * worker's sticky tasks have gone back to the shared queue. No order can act on time in there.
+   */
+  outages: { from: number; to: number }[];
 }
+
+/** The worker's sticky-queue timeout (WORKER_STICKY_QUEUE_TIMEOUT_SECONDS' default) plus a task's own time. */
+const STICKY_HANDBACK_MS = 10_000 + 2_000;
 
 const FINAL = (status: number) => status < 500 && status !== 202;
 const QUIET_MS = 40_000;
@@ -42,7 +50,7 @@ export async function runCase(h: ModelHarness, c: ModelCase): Promise<CaseRecord
   const run = randomUUID().slice(0, 8);
   const orderIds: string[] = [];
   c.orders.forEach((o, i) => orderIds.push(o.idExtendsPrevious && i > 0 ? `${orderIds[i - 1]}-2` : `model-${run}-${i}`));
-  const record: CaseRecord = { orderIds, deadlines: new Map(), scripts: c.orders, sent: [], unexpected: [] };
+  const record: CaseRecord = { orderIds, deadlines: new Map(), scripts: c.orders, sent: [], unexpected: [], outages: [] };
   await h.emulator('PUT', '/faults', {
     webhooks: c.webhooks,
     failNext: c.orders.flatMap((o, i) =>
@@ -53,7 +61,9 @@ export async function runCase(h: ModelHarness, c: ModelCase): Promise<CaseRecord
   const kills = (async () => {
     for (const at of [...c.workerKillsAtMs].sort((a, b) => a - b)) {
       await sleep(Math.max(0, started + at - Date.now()));
+      const from = Date.now();
       await h.killWorker();
+      record.outages.push({ from, to: Date.now() + STICKY_HANDBACK_MS });
     }
   })();
   await Promise.all(c.orders.map((script, i) => playOrder(h, orderIds[i]!, script, record)));
