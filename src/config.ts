@@ -106,6 +106,8 @@ const OrderPolicyEnv = z.object({
   ORDER_CAPTURE_DEADLINE_DAYS: positiveInt.default(7),
   ORDER_CAPTURE_WARNING_HOURS: positiveInt.default(48),
   ORDER_CAPTURE_DEADLINE_POLICY: z.enum(['hold', 'cancel']).default('hold'),
+  // Longer than a release can take to be answered (the call retry window and a few unknown-outcome retries).
+  ORDER_CAPTURE_RELEASE_MARGIN_MINUTES: positiveInt.max(24 * 60).default(30),
   ORDER_CONTINUE_AS_NEW_EVENTS: positiveInt.min(100).max(40_000).default(2_000),
   ORDER_CALL_RETRY_WINDOW_SECONDS: positiveInt.max(3_600).default(120),
 });
@@ -122,6 +124,7 @@ export function loadOrderPolicy(env: Env = process.env): OrderPolicy {
     captureDeadlineFallbackMs: e.ORDER_CAPTURE_DEADLINE_DAYS * day,
     captureDeadlineWarningMs: e.ORDER_CAPTURE_WARNING_HOURS * 3600 * 1000,
     captureDeadlinePolicy: e.ORDER_CAPTURE_DEADLINE_POLICY,
+    captureDeadlineReleaseMarginMs: e.ORDER_CAPTURE_RELEASE_MARGIN_MINUTES * 60_000,
     continueAsNewAfterEvents: e.ORDER_CONTINUE_AS_NEW_EVENTS,
     callRetryWindowMs: e.ORDER_CALL_RETRY_WINDOW_SECONDS * 1000,
     unknownRetryBaseMs: 5_000,

@@ -109,21 +109,27 @@ function deadlineApplies(order: OrderData): boolean {
   return order.payment.captureDeadline !== undefined && capturable(order) > 0 && (openLines(order).length > 0 || failedCapture);
 }
 
+/** When the order acts on the deadline: at it (`hold`), or the release margin before it (`cancel`). */
+function actAt(order: OrderData): number {
+  const { captureDeadlinePolicy, captureDeadlineReleaseMarginMs } = order.input.policy;
+  return order.payment.captureDeadline! - (captureDeadlinePolicy === 'cancel' ? (captureDeadlineReleaseMarginMs ?? 0) : 0);
+}
+
 function warnAt(order: OrderData): number {
-  return order.payment.captureDeadline! - order.input.policy.captureDeadlineWarningMs;
+  return Math.min(order.payment.captureDeadline! - order.input.policy.captureDeadlineWarningMs, actAt(order));
 }
 
 /** Each deadline event happens once: `deadlineHandled` records that the deadline was acted on, whatever came of it. */
 function deadlineEvent(order: OrderData, now: number): Step | undefined {
   if (!deadlineApplies(order) || order.deadlineHandled || order.alerts.includes('CAPTURE_DEADLINE_PASSED')) return undefined;
-  if (now >= order.payment.captureDeadline!) return { kind: 'deadlinePassed' };
+  if (now >= actAt(order)) return { kind: 'deadlinePassed' };
   if (!order.deadlineWarned && now >= warnAt(order)) return { kind: 'warnDeadline' };
   return undefined;
 }
 
 function nextDeadlineEvent(order: OrderData): number | undefined {
   if (!deadlineApplies(order) || order.deadlineHandled || order.alerts.includes('CAPTURE_DEADLINE_PASSED')) return undefined;
-  return order.deadlineWarned ? order.payment.captureDeadline : warnAt(order);
+  return order.deadlineWarned ? actAt(order) : warnAt(order);
 }
 
 /** What the order is doing during a step, for the view and the Temporal UI. */

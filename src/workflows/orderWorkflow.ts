@@ -135,7 +135,8 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
     const refusedCapture = order.ops.some((o) => o.kind === 'capture' && o.status === 'REFUSED');
     if (input.policy.captureDeadlinePolicy === 'cancel' && !refusedCapture) {
       addOwnOp(order, 'release', now);
-      note(order, now, 'releasing the rest of the reservation', 'the capture deadline was reached');
+      const margin = input.policy.captureDeadlineReleaseMarginMs;
+      note(order, now, 'releasing the rest of the reservation', margin ? `the capture deadline is ${Math.round(margin / 60_000)} minute(s) away; Vipps refuses a release after it` : 'the capture deadline was reached');
       return;
     }
     addAlert(order, 'CAPTURE_DEADLINE_PASSED');

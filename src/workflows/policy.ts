@@ -18,6 +18,7 @@ export const DEFAULT_ORDER_POLICY: OrderPolicy = {
   captureDeadlineFallbackMs: 7 * DAY,
   captureDeadlineWarningMs: 2 * DAY,
   captureDeadlinePolicy: 'hold',
+  captureDeadlineReleaseMarginMs: 30 * MINUTE,
   continueAsNewAfterEvents: 2_000,
   callRetryWindowMs: 2 * MINUTE,
   unknownRetryBaseMs: 5 * SECOND,

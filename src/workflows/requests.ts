@@ -17,6 +17,13 @@ export interface OrderPolicy {
   captureDeadlineWarningMs: number;
   /** At the deadline: release what is unshipped (`cancel`) or hand the order to an operator (`hold`). */
   captureDeadlinePolicy: 'cancel' | 'hold';
+  /**
+   * Under `cancel`, release this long before the deadline: Vipps refuses a cancel once the
+   * guarantee has ended (6030), so a release sent at the deadline itself comes too late. Absent in
+   * inputs of orders placed before it existed: those release at the deadline, as they did, so their
+   * histories replay.
+   */
+  captureDeadlineReleaseMarginMs?: number;
   /** Continue as new once the history is this long (a run never grows without bound). */
   continueAsNewAfterEvents: number;
   /** How long a Vipps call is retried with its key before its outcome counts as unknown. */

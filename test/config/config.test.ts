@@ -43,6 +43,8 @@ describe('configuration', () => {
     expect(() => loadVippsConfig({ VIPPS_MSN: 'abc' })).toThrow(/VIPPS_MSN: must be 4 to 10 digits/);
     expect(() => loadVippsConfig({ VIPPS_MSN: 'abc', VIPPS_TIMEOUT_MS: '-1' })).toThrow(/^Invalid Vipps configuration:\n {2}VIPPS_MSN: .+\n {2}VIPPS_TIMEOUT_MS: .+$/);
     expect(() => loadOrderPolicy({ ORDER_CAPTURE_DEADLINE_POLICY: 'maybe' })).toThrow(/ORDER_CAPTURE_DEADLINE_POLICY/);
+    expect(() => loadOrderPolicy({ ORDER_CAPTURE_RELEASE_MARGIN_MINUTES: '0' })).toThrow(/ORDER_CAPTURE_RELEASE_MARGIN_MINUTES/);
+    expect(loadOrderPolicy({ ORDER_CAPTURE_RELEASE_MARGIN_MINUTES: '90' }).captureDeadlineReleaseMarginMs).toBe(90 * 60_000);
     expect(() => loadServiceConfig({ ORDER_API_KEY: 'short' })).toThrow(/ORDER_API_KEY: must be at least 12 characters/);
   });
 

@@ -124,7 +124,7 @@ function orderRequest(orderId: string, script: OrderScript) {
 async function place(h: ModelHarness, orderId: string, script: OrderScript): Promise<{ status: number; json: unknown }> {
   if (!script.deadline) return h.api('POST', '/orders', orderRequest(orderId, script));
   const d = script.deadline;
-  const orders = h.stack.ordersWithPolicy({ captureDeadlinePolicy: d.policy, captureDeadlineWarningMs: d.warningSeconds * 1000, captureDeadlineFallbackMs: d.guaranteeSeconds * 1000 });
+  const orders = h.stack.ordersWithPolicy({ captureDeadlinePolicy: d.policy, captureDeadlineWarningMs: d.warningSeconds * 1000, captureDeadlineFallbackMs: d.guaranteeSeconds * 1000, captureDeadlineReleaseMarginMs: 1000 });
   try {
     return { status: 201, json: await orders.placeOrder(orderRequest(orderId, script)) };
   } catch (err) {

@@ -110,15 +110,19 @@ describe('at the capture deadline, after days with Vipps failing in between', ()
     expect((await view()).status).toBe('NEEDS_ATTENTION');
   });
 
-  test('cancel: the unshipped rest is released at the deadline ±1 minute', async () => {
-    const policy = { ...base, captureDeadlinePolicy: 'cancel' as const };
+  test('cancel: the unshipped rest is released the release margin (30 minutes) before the deadline ±1 minute, while Vipps still accepts a cancel', async () => {
+    const policy = { ...base, captureDeadlinePolicy: 'cancel' as const, captureDeadlineReleaseMarginMs: 30 * MINUTE };
     const { orderId, authorizedAt, view } = await authorized(policy);
     await failingLookOnDay(orderId, authorizedAt, 6, policy);
     const deadline = authorizedAt + 7 * DAY;
-    await kit.sleep(deadline - 2 * MINUTE - (await kit.now()));
+    const releaseAt = deadline - 30 * MINUTE;
+    await kit.sleep(releaseAt - 2 * MINUTE - (await kit.now()));
+    expect(firstCall(orderId, 'cancelPayment', authorizedAt, isRelease)).toBeUndefined();
     const seen = await stepUntil(kit, deadline + 5 * MINUTE, 20 * SECOND, () => Promise.resolve(firstCall(orderId, 'cancelPayment', authorizedAt, isRelease) !== undefined));
     expect(seen).toBeDefined();
-    expect(Math.abs(firstCall(orderId, 'cancelPayment', authorizedAt, isRelease)!.at - deadline)).toBeLessThanOrEqual(MINUTE);
+    const sentAt = firstCall(orderId, 'cancelPayment', authorizedAt, isRelease)!.at;
+    expect(Math.abs(sentAt - releaseAt)).toBeLessThanOrEqual(MINUTE);
+    expect(sentAt).toBeLessThan(deadline);
     await stepUntil(kit, deadline + 10 * MINUTE, 10 * SECOND, async () => (await view()).orderLines.every((l) => l.state === 'CANCELLED'));
     expect((await view()).orderLines.map((l) => l.state)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
   });
