@@ -5,23 +5,19 @@
  * refunds once. Real HTTP, a real Temporal dev server and worker (scripted Vipps); every response
  * is checked against the OpenAPI document.
  */
-import type { FastifyInstance } from 'fastify';
-import { buildService } from '../../src/http/app';
 import type { OrderClient } from '../../src/orders/orderClient';
 import { eventually } from '../support/eventually';
 import { FakeVipps } from '../support/fakeVipps';
 import { testServiceConfig } from '../support/serviceConfig';
-import { OpenApiContract } from '../support/openApiContract';
-import { orderClient, startWorkflowHarness, type WorkflowHarness } from '../support/orderHarness';
+import { startServiceUnderTest, type ServiceUnderTest } from '../support/serviceUnderTest';
+import type { OpenApiContract } from '../support/openApiContract';
 import { newOrderId, sampleOrder } from '../support/orders';
 
 jest.setTimeout(90_000);
 
 const API_KEY = 'merchant-test-api-key-1234';
 const fake = new FakeVipps();
-let h: WorkflowHarness;
 let orders: OrderClient;
-let app: FastifyInstance;
 let base: string;
 let contract: OpenApiContract;
 
@@ -33,18 +29,14 @@ const config = testServiceConfig({
   demoShop: true,
 });
 
+let service: ServiceUnderTest | undefined;
+
 beforeAll(async () => {
-  h = await startWorkflowHarness(fake.activities);
-  orders = orderClient(h.temporal.env.client, h.taskQueue);
-  app = await buildService({ config, orders });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  contract = await OpenApiContract.load(base);
+  service = await startServiceUnderTest(fake, config);
+  ({ orders, base, contract } = service);
 }, 120_000);
 
-afterAll(async () => {
-  await app?.close();
-  await h?.stop();
-});
+afterAll(() => service?.stop());
 
 /** A browser, as far as cookies go: it keeps what the service sets and sends it back. */
 class Browser {

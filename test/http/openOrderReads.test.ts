@@ -5,16 +5,15 @@
  * triggers the sdk-core takeover defect (test/sdk/queryClockDefect.test.ts). Only an operator's
  * explicit `?live=true` asks the order itself.
  */
-import type { FastifyInstance } from 'fastify';
 import { diffCounts, scrapeActions } from '../../bench/cluster-metrics';
 import { freePort } from '../../scripts/ports';
-import { buildService } from '../../src/http/app';
 import type { OrderView } from '../../src/workflows/messages';
 import { eventually } from '../support/eventually';
 import { FakeVipps } from '../support/fakeVipps';
 import { testServiceConfig } from '../support/serviceConfig';
-import { OpenApiContract } from '../support/openApiContract';
-import { orderClient, startWorkflowHarness, type WorkflowHarness } from '../support/orderHarness';
+import { startServiceUnderTest, type ServiceUnderTest } from '../support/serviceUnderTest';
+import type { OpenApiContract } from '../support/openApiContract';
+import { type WorkflowHarness } from '../support/orderHarness';
 import { newOrderId, sampleOrder } from '../support/orders';
 import { event } from '../support/workflowKit';
 
@@ -23,26 +22,22 @@ jest.setTimeout(120_000);
 const API_KEY = 'test-order-api-key-123';
 const fake = new FakeVipps();
 let h: WorkflowHarness;
-let app: FastifyInstance;
 let base: string;
 let metricsUrl: string;
 let contract: OpenApiContract;
 
 const config = testServiceConfig({ orderApiKey: API_KEY, pageSecret: 'page-secret-for-the-open-order-read-tests', webhookSecret: 'webhook-secret-for-tests' });
 
+let service: ServiceUnderTest | undefined;
+
 beforeAll(async () => {
   const metricsPort = await freePort();
   metricsUrl = `http://127.0.0.1:${metricsPort}/metrics`;
-  h = await startWorkflowHarness(fake.activities, { metricsPort });
-  app = await buildService({ config, orders: orderClient(h.temporal.env.client, h.taskQueue) });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  contract = await OpenApiContract.load(base);
+  service = await startServiceUnderTest(fake, config, { metricsPort });
+  ({ h, base, contract } = service);
 }, 120_000);
 
-afterAll(async () => {
-  await app?.close();
-  await h?.stop();
-});
+afterAll(() => service?.stop());
 
 async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: OrderView }> {
   const init: RequestInit = {

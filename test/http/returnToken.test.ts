@@ -5,7 +5,6 @@
  * whose payment is not known to be authorized. Real HTTP, a real Temporal dev server and worker
  * (scripted Vipps); every response is checked against the OpenAPI document.
  */
-import type { FastifyInstance } from 'fastify';
 import { buildService } from '../../src/http/app';
 import { createOrderClient } from '../../src/orders/factory';
 import type { OrderClient } from '../../src/orders/orderClient';
@@ -13,8 +12,9 @@ import { returnPath, returnToken, returnUrl } from '../../src/security/returnLin
 import type { OrderView } from '../../src/workflows/messages';
 import { FakeVipps } from '../support/fakeVipps';
 import { testServiceConfig } from '../support/serviceConfig';
-import { OpenApiContract } from '../support/openApiContract';
-import { orderClient, startWorkflowHarness, type WorkflowHarness } from '../support/orderHarness';
+import { startServiceUnderTest, type ServiceUnderTest } from '../support/serviceUnderTest';
+import type { OpenApiContract } from '../support/openApiContract';
+import { type WorkflowHarness } from '../support/orderHarness';
 import { newOrderId, sampleOrder } from '../support/orders';
 
 jest.setTimeout(90_000);
@@ -23,24 +23,19 @@ const PAGE_SECRET = 'return-token-test-page-secret-0123456789';
 const fake = new FakeVipps();
 let h: WorkflowHarness;
 let orders: OrderClient;
-let app: FastifyInstance;
 let base: string;
 let contract: OpenApiContract;
 
 const config = testServiceConfig({ orderApiKey: 'return-token-test-api-key', pageSecret: PAGE_SECRET });
 
+let service: ServiceUnderTest | undefined;
+
 beforeAll(async () => {
-  h = await startWorkflowHarness(fake.activities);
-  orders = orderClient(h.temporal.env.client, h.taskQueue);
-  app = await buildService({ config, orders });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  contract = await OpenApiContract.load(base);
+  service = await startServiceUnderTest(fake, config);
+  ({ h, orders, base, contract } = service);
 }, 120_000);
 
-afterAll(async () => {
-  await app?.close();
-  await h?.stop();
-});
+afterAll(() => service?.stop());
 
 async function visit(path: string, server = base): Promise<{ status: number; text: string; headers: Headers }> {
   const res = await fetch(`${server}${path}`);

@@ -3,7 +3,6 @@
  * the order API's contract, the webhook receiver's checks and the return page.
  */
 import { Client, Connection } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
 import { signWebhook, signingTarget } from '@vipps-orders/vipps';
 import type { ServiceConfig } from '../../src/config';
 import { buildService } from '../../src/http/app';
@@ -11,8 +10,9 @@ import { returnPath } from '../../src/security/returnLinks';
 import { eventually } from '../support/eventually';
 import { FakeVipps } from '../support/fakeVipps';
 import { testServiceConfig } from '../support/serviceConfig';
-import { OpenApiContract } from '../support/openApiContract';
-import { orderClient, startWorkflowHarness, type WorkflowHarness } from '../support/orderHarness';
+import { startServiceUnderTest, type ServiceUnderTest } from '../support/serviceUnderTest';
+import type { OpenApiContract } from '../support/openApiContract';
+import { orderClient, type WorkflowHarness } from '../support/orderHarness';
 import { newOrderId, sampleOrder } from '../support/orders';
 
 jest.setTimeout(60_000);
@@ -22,7 +22,6 @@ const SECRET = 'webhook-secret-for-tests';
 const PAGE_SECRET = 'page-secret-for-tests-0123456789abcdef';
 const fake = new FakeVipps();
 let h: WorkflowHarness;
-let app: FastifyInstance;
 let base: string;
 let contract: OpenApiContract;
 
@@ -30,11 +29,11 @@ function serviceConfig(overrides: Partial<ServiceConfig> = {}): ServiceConfig {
   return testServiceConfig({ orderApiKey: API_KEY, pageSecret: PAGE_SECRET, webhookSecret: SECRET, ...overrides });
 }
 
+let service: ServiceUnderTest | undefined;
+
 beforeAll(async () => {
-  h = await startWorkflowHarness(fake.activities);
-  app = await buildService({ config: serviceConfig(), orders: orderClient(h.temporal.env.client, h.taskQueue) });
-  base = await app.listen({ port: 0, host: '127.0.0.1' });
-  contract = await OpenApiContract.load(base);
+  service = await startServiceUnderTest(fake, serviceConfig());
+  ({ h, base, contract } = service);
 }, 120_000);
 
 /** Every response these tests see must be one the OpenAPI document describes. */
@@ -45,10 +44,7 @@ async function checked(path: string, init: RequestInit = {}): Promise<{ status: 
   return { status: res.status, text, headers: res.headers };
 }
 
-afterAll(async () => {
-  await app?.close();
-  await h?.stop();
-});
+afterAll(() => service?.stop());
 
 async function api(method: string, path: string, body?: unknown, key: string | null = API_KEY): Promise<{ status: number; json: Record<string, unknown> }> {
   const res = await checked(path, {

@@ -10,6 +10,7 @@ import { EMULATOR_DEFAULT_CREDENTIALS, loadEmulatorConfig, type RunningEmulator,
 import { AccessTokenCache } from '../src/accessToken';
 import { VippsClient } from '../src/client';
 import { type VippsClientConfig } from '../src/config';
+import { emulatorClient, emulatorClientConfig } from './support/emulatorClient';
 import { VippsApiError } from '../src/errors';
 import { operationKey } from '../src/operationKeys';
 import { AccessTokenResponse } from '../src/schemas/accessToken';
@@ -24,16 +25,8 @@ beforeAll(async () => {
   // short webhook retries, so nothing waits for long.
   const defaults = loadEmulatorConfig({}, { port: 0 });
   emu = await startEmulator({ ...defaults, host: '127.0.0.1', logLevel: 'silent', webhookRetryScheduleMs: [50, 100, 200], webhookTimeoutMs: 1_000, webhookMaxAgeMs: 30_000 });
-  config = {
-    baseUrl: emu.url,
-    ...EMULATOR_DEFAULT_CREDENTIALS,
-    systemName: 'vipps-client-tests',
-    systemVersion: '0.1.0',
-    pluginName: 'client-tests',
-    pluginVersion: '0.1.0',
-    timeoutMs: 2000,
-  };
-  vipps = new VippsClient(config, { tokenCache: new AccessTokenCache() });
+  config = emulatorClientConfig(emu);
+  vipps = emulatorClient(config);
 });
 
 let counter = 0;

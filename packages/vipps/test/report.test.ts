@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { EMULATOR_DEFAULT_CREDENTIALS, loadEmulatorConfig, type RunningEmulator, startEmulator } from '@vipps-orders/vipps-emulator';
+import { loadEmulatorConfig, type RunningEmulator, startEmulator } from '@vipps-orders/vipps-emulator';
 import { AccessTokenCache } from '../src/accessToken';
 import { VippsClient } from '../src/client';
 import { type VippsClientConfig } from '../src/config';
+import { emulatorClient, emulatorClientConfig } from './support/emulatorClient';
 import { VippsApiError } from '../src/errors';
 import { isKnownEntryType, type ReportEntry, type ReportTopic } from '../src/schemas/report';
 
@@ -23,16 +24,8 @@ beforeAll(async () => {
     { ...defaults, host: '127.0.0.1', logLevel: 'silent', reportPageSize: 2, feeFixedMinor: 0, feePercentBasisPoints: 100, ledgerAutoClose: false },
     { additionalMsns: ['223344', '334455'] },
   );
-  config = {
-    baseUrl: emu.url,
-    ...EMULATOR_DEFAULT_CREDENTIALS,
-    systemName: 'vipps-client-tests',
-    systemVersion: '0.1.0',
-    pluginName: 'client-tests',
-    pluginVersion: '0.1.0',
-    timeoutMs: 2000,
-  };
-  vipps = new VippsClient(config, { tokenCache: new AccessTokenCache() });
+  config = emulatorClientConfig(emu);
+  vipps = emulatorClient(config);
   const [ledger] = await vipps.listLedgers({ settlesForRecipientHandle: `api:${config.msn}` });
   ledgerId = ledger?.ledgerId ?? '';
 });

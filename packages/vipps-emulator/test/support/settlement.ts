@@ -1,34 +1,16 @@
+import type { PayoutRecord, ReportEntryRecord } from '../../src/settlement/settlementLedger';
 import { control, type HttpResult, type TestEmulator, type VippsTestClient } from './emulator';
 
 /** Reading the emulator's Report API and settlement control endpoints in tests. */
 
-export interface Entry {
-  pspReference: string;
-  time: string;
-  ledgerDate: string;
-  entryType: string;
-  reference: string;
-  currency: string;
-  amount: number;
-  balanceBefore: number;
-  balanceAfter: number;
-  recipientHandle?: string;
-}
+/** What the feed and the control API answer are the emulator's own records, as JSON. */
+export type Entry = ReportEntryRecord;
+export type Payout = PayoutRecord;
 
 export interface Page {
   cursor: string;
   items: Entry[];
   tryLater?: boolean;
-}
-
-export interface Payout {
-  payoutId: string;
-  ledgerId: string;
-  msn: string;
-  ledgerDates: string[];
-  gross: number;
-  fees: number;
-  net: number;
 }
 
 export interface ControlLedger {
