@@ -2,16 +2,21 @@
  * `npm run test:model -- --runs N --seed S [--weighted]`: the model test with as many runs as you
  * like (`--weighted`: deadlines, workflow cancellation and waits weighted up). Prints
  * the seed, the time taken and what ran; on failure, fast-check's seed, path and shrunk case.
- * `--results FILE` also writes the count of cases passed as JSON.
+ * `--results FILE` also writes the count of cases passed as JSON. `--case JSON` plays one case (as
+ * printed after "FAILED case") once and prints each order's final view, to reproduce a failure.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ModelHarness } from './harness';
+import { checkCase } from './invariants';
+import type { ModelCase } from './model';
 import { assertModel } from './property';
+import { runCase } from './runCase';
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { runs: { type: 'string', default: '100' }, seed: { type: 'string' }, 'no-shrink': { type: 'boolean', default: false }, weighted: { type: 'boolean', default: false }, results: { type: 'string' } } });
+  const { values } = parseArgs({ options: { runs: { type: 'string', default: '100' }, seed: { type: 'string' }, 'no-shrink': { type: 'boolean', default: false }, weighted: { type: 'boolean', default: false }, results: { type: 'string' }, case: { type: 'string' } } });
+  if (values.case !== undefined) return playOne(values.case);
   const runs = Number(values.runs);
   const seed = values.seed !== undefined ? Number(values.seed) : Date.now() % 2 ** 31;
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive whole number, not ${values.runs}`);
@@ -28,6 +33,22 @@ async function main(): Promise<void> {
       writeFileSync(values.results, JSON.stringify({ passed: stats.cases, failed: 0, seed }));
     }
     console.log(`passed: ${stats.cases} cases, ${stats.orders} orders, ${stats.commands} commands, ${h.kills} worker kills, ${Math.round((Date.now() - started) / 1000)} s (seed ${seed})`);
+  } finally {
+    await h.stop();
+  }
+}
+
+async function playOne(json: string): Promise<void> {
+  const c = JSON.parse(json) as ModelCase;
+  const h = new ModelHarness();
+  await h.start();
+  try {
+    const record = await runCase(h, c);
+    const problems = await checkCase(h, record);
+    for (const orderId of record.orderIds) console.log(JSON.stringify((await h.api('GET', `/orders/${orderId}`)).json, null, 1));
+    console.log(JSON.stringify(record.sent.map((s) => ({ path: s.path, body: s.body, sentAt: s.sentAt, status: s.status, answer: s.json?.error ?? (s.json?.order as { status?: string } | undefined)?.status })), null, 1));
+    console.log(problems.length ? `invariants broken:\n  ${problems.join('\n  ')}` : 'the case passed');
+    if (problems.length) process.exitCode = 1;
   } finally {
     await h.stop();
   }
