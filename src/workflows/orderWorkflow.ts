@@ -38,6 +38,10 @@ import type { OrderView } from './views';
 
 /** patched() id: a run cancelled from the UI or CLI completes with its view (histories before it end cancelled). */
 const CANCELLED_RUN_RETURNS_VIEW = 'cancelled-run-returns-view';
+/** A cancelled run that ends up needing an operator stays open for the operator's command (else the alert would have no exit). */
+const CANCELLED_RUN_WAITS_FOR_OPERATOR = 'cancelled-run-waits-for-operator';
+/** Once Vipps has refused a release, the deadline does not send another one with a new key. */
+const NO_SECOND_RELEASE_AT_DEADLINE = 'no-second-release-at-deadline';
 /** How long a cancelled run waits for accepted commands to be answered before it ends anyway. */
 const HANDLERS_GRACE = '1 minute';
 /** patched() id: a run past its event budget continues as new once its handlers finish (reached only by long runs). */
@@ -133,6 +137,11 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   function deadlinePassed(now: number): void {
     order.deadlineHandled = true;
     const refusedCapture = order.ops.some((o) => o.kind === 'capture' && o.status === 'REFUSED');
+    const refusedRelease = order.ops.some((o) => o.kind === 'release' && o.status === 'REFUSED');
+    if (input.policy.captureDeadlinePolicy === 'cancel' && refusedRelease && patched(NO_SECOND_RELEASE_AT_DEADLINE)) {
+      note(order, now, 'capture deadline passed', 'Vipps already refused to release the reservation: RELEASE_FAILED says what to do');
+      return;
+    }
     if (input.policy.captureDeadlinePolicy === 'cancel' && !refusedCapture) {
       addOwnOp(order, 'release', now);
       const margin = input.policy.captureDeadlineReleaseMarginMs;
@@ -184,7 +193,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
       note(order, clock(), 'workflow cancellation requested');
       if (order.create.status === 'DONE' && !['COMPLETED', 'CANCELLED', 'PAYMENT_FAILED'].includes(order.status)) {
         requestCancel(order, { reason: 'workflow cancelled' }, clock());
-        await drive(new Alarm(time), (step) => step.kind === 'wait' && openOps(order).length === 0 && order.cancel?.status !== 'REQUESTED');
+        await drive(new Alarm(time), (step) => step.kind === 'wait' && openOps(order).length === 0 && order.cancel?.status !== 'REQUESTED' && !(order.status === 'NEEDS_ATTENTION' && patched(CANCELLED_RUN_WAITS_FOR_OPERATOR)));
       }
       refresh(order, clock());
       operator.flush('nothing: the workflow was cancelled');

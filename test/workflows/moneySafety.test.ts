@@ -142,6 +142,18 @@ describe('commands are never lost while a call is in flight', () => {
     expect(fake.count(orderId, 'capturePayment')).toBe(0);
     expect(fake.payment(orderId).aggregate.cancelled).toBe(54_800);
   });
+
+  test.concurrent('a release Vipps refused before the capture deadline is not sent again with a new key when the deadline passes', async () => {
+    const orders = kit.client({ captureDeadlineFallbackMs: 4_000, captureDeadlineWarningMs: 500, captureDeadlinePolicy: 'cancel', captureDeadlineReleaseMarginMs: 0 });
+    const orderId = await authorizedOrder(kit, orders);
+    fake.script(orderId).cancelsFail = { refuse: { status: 400, errorCode: 6030 } };
+    expect((await rejection(orders.cancel(orderId, { reason: 'customer changed their mind' }))).code).toBe('vipps_rejected');
+    await eventually(async () => expect((await orders.getOrder(orderId, { live: true })).alerts).toContain('RELEASE_FAILED'));
+    await eventually(async () => expect((await orders.getOrder(orderId, { live: true })).timeline.map((t) => t.step)).toContain('capture deadline passed'), 10_000);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(fake.keys(orderId, 'cancelPayment')).toHaveLength(1);
+    expect((await orders.getOrder(orderId, { live: true })).alerts).toContain('RELEASE_FAILED');
+  });
 });
 
 describe('after the expiry with Vipps down', () => {

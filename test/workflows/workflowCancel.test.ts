@@ -114,3 +114,20 @@ test.concurrent('a shipment sent after the workflow was cancelled is refused wit
   expect(await closed(orderId)).toEqual({ result: 'COMPLETED', taskFailures: 0 });
   expect(fake.moneyEvents(orderId, 'CAPTURED').map((e) => e.amount)).toEqual([30_000]);
 });
+
+test.concurrent('cancelled when Vipps refuses the release for good (6030): the run stays open for the operator, whose acknowledge of the lapsed rest closes it CANCELLED', async () => {
+  const orders = kit.client({}, 5_000);
+  const orderId = await authorizedOrder(kit, orders);
+  fake.script(orderId).cancelsFail = { refuse: { status: 400, errorCode: 6030 } };
+  const handle = kit.h().temporal.env.client.workflow.getHandle(`order-${orderId}`);
+  await handle.cancel();
+  await eventually(async () => expect((await orders.getOrder(orderId)).alerts).toContain('RELEASE_FAILED'));
+  await new Promise((r) => setTimeout(r, 1_000));
+  // Closing now would leave an alert no command can end: the run waits for the operator instead.
+  expect((await handle.describe()).status.name).toBe('RUNNING');
+  expect(fake.keys(orderId, 'cancelPayment')).toHaveLength(1);
+
+  const acked = await orders.acknowledge(orderId, { alert: 'RELEASE_FAILED', reason: 'the reservation lapsed at the capture deadline' });
+  expect(acked.order.status).toBe('CANCELLED');
+  expect(await closed(orderId)).toEqual({ result: 'CANCELLED', taskFailures: 0 });
+});
