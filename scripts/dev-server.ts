@@ -3,7 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { ORDER_SEARCH_ATTRIBUTES } from '../src/workflows/searchAttributes';
+import { ORDER_SEARCH_ATTRIBUTES } from '../src/workflows/messages/searchAttributes';
 import { isListening } from './ports';
 import { errorMessage, run, tail } from './process';
 import { ensureSearchAttributes, searchAttributeFlags, type SearchAttributeSpec } from './search-attributes';

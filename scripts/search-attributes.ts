@@ -1,8 +1,8 @@
-// Keeps the server's custom search attributes in line with src/workflows/searchAttributes.ts.
+// Keeps the server's custom search attributes in line with src/workflows/messages/searchAttributes.ts.
 // `start-dev --search-attribute` only applies when a namespace is created, so a persistent dev DB
 // made before a key was added would lack it; ensureSearchAttributes() fills such gaps.
 import { type SearchAttributeType } from '@temporalio/common';
-import { ORDER_SEARCH_ATTRIBUTES } from '../src/workflows/searchAttributes';
+import { ORDER_SEARCH_ATTRIBUTES } from '../src/workflows/messages/searchAttributes';
 import { run } from './process';
 
 export interface SearchAttributeSpec {

@@ -6,8 +6,8 @@
  */
 import { allHandlersFinished, condition, defineSignal, defineUpdate, setHandler } from '@temporalio/workflow';
 import type { OrderLine } from '@vipps-orders/vipps/types';
-import { activityProxies } from '../../src/workflows/activityProxies';
-import { DEFAULT_ORDER_POLICY } from '../../src/workflows/policy';
+import { activityProxies } from '../../src/workflows/runtime/activityProxies';
+import { DEFAULT_ORDER_POLICY } from '../../src/workflows/order/policy';
 
 export interface BareOrderInput {
   reference: string;

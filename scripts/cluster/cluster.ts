@@ -9,7 +9,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { loadTaskQueue } from '../../src/config';
 import { temporalClientOptions } from '../../src/temporal/dataConverter';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/messages/searchAttributes';
 import { ensureTemporalCli } from '../temporal-cli';
 import { startApp, type RunningApp } from './app';
 import { ManagedChild } from './child';
@@ -135,7 +135,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await waitForFrontend(cli, temporalAddress, nodes);
     for (const node of temporalNodes(ports.temporal)) await waitForPort(nodes.get(node.name)!, node.ports.grpc);
 
-    // 3. Namespace and search attributes (the single list in src/workflows/searchAttributes.ts).
+    // 3. Namespace and search attributes (the single list in src/workflows/messages/searchAttributes.ts).
     const createdNamespace = await ensureNamespace(cli, temporalAddress, namespace);
     const createdAttributes = await ensureAttributes(cli, temporalAddress, namespace);
     if (createdNamespace || createdAttributes.length > 0) {

@@ -1,10 +1,10 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { TemporalFailure } from '@temporalio/common';
-import type { FinishTime, OrderActivities } from '../workflows/activityContract';
+import type { FinishTime, OrderActivities } from '../workflows/messages/activityContract';
 
 /**
  * Stamps every result, and every failure, of the activities with the time they finished. The
- * workflow cannot read a trustworthy wall clock of its own (src/workflows/decisionClock.ts); this
+ * workflow cannot read a trustworthy wall clock of its own (src/workflows/runtime/decisionClock.ts); this
  * time travels in the history with the result, so the order's clock keeps up with the wall clock
  * across calls that take long, the same on every replay.
  *

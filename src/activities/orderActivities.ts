@@ -2,7 +2,7 @@ import { ApplicationFailure, log } from '@temporalio/activity';
 import type { PiiSealer } from '../security/piiSealing';
 import { VippsApiError, type VippsClient } from '@vipps-orders/vipps';
 import type { GetPaymentResponse, ModificationResponse } from '@vipps-orders/vipps/schemas';
-import type { MoneyCallResult, OrderActivities, PaymentSnapshot, VippsRefusal } from '../workflows/activityContract';
+import type { MoneyCallResult, OrderActivities, PaymentSnapshot, VippsRefusal } from '../workflows/messages/activityContract';
 import { withFinishTime } from './finishTime';
 import { toActivityFailure } from './vippsFailures';
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { VippsApiError } from '@vipps-orders/vipps';
-import type { VippsFailureDetails } from '../workflows/activityContract';
+import type { VippsFailureDetails } from '../workflows/messages/activityContract';
 
 /** Longest wait we accept from a Retry-After header before Temporal's own backoff takes over again. */
 const MAX_RETRY_AFTER_MS = 10 * 60 * 1000;

@@ -4,16 +4,16 @@ import { createLogger, type AppLogger } from '../observability/logger';
 import { ServiceMetrics } from '../observability/serviceMetrics';
 import { currentTracing } from '../observability/tracing';
 import type { OrderClient } from '../orders/orderClient';
-import demoShop from './demoShop';
+import demoShop from './pages/demoShop';
 import errorHandler from './errorHandler';
 import { clientErrorHandler, frameworkErrorHandler, MAX_PARAM_LENGTH } from './frameworkErrors';
 import healthRoutes from './healthRoutes';
 import openApi from './openApi';
-import pageAssets from './pageAssets';
+import pageAssets from './pages/pageAssets';
 import orderRoutes from './orderRoutes';
 import requestObservability from './requestObservability';
-import returnPage from './returnPage';
-import webhookRoutes from './webhookRoutes';
+import returnPage from './pages/returnPage';
+import webhookRoutes from './webhooks/webhookRoutes';
 import { jsonSerializerCompiler, zodValidatorCompiler } from './zodCompilers';
 
 /** The API's version in the OpenAPI document: the package's. */

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import { ORDER_ALERTS, ORDER_STATUSES } from '../workflows/views';
-import { OrderAlerts, OrderStatusAttribute } from '../workflows/searchAttributes';
+import { ORDER_ALERTS, ORDER_STATUSES } from '../workflows/messages/views';
+import { OrderAlerts, OrderStatusAttribute } from '../workflows/messages/searchAttributes';
 import type { ServiceMetrics } from './serviceMetrics';
 
 /**

@@ -3,7 +3,7 @@
  * Query sent to an open workflow is what triggers the sdk-core takeover defect
  * (test/sdk/queryClockDefect.test.ts), so no read asks a worker unless the caller insists:
  * - an open order is read from its workflow's description: the compact view the order keeps in
- *   its memo (src/workflows/viewMemo.ts), written when it waits and when it starts a money
+ *   its memo (src/workflows/messages/viewMemo.ts), written when it waits and when it starts a money
  *   operation, so at most one step behind; `asOf` says when (no worker, no Action);
  * - `live` (GET /orders/:id?live=true) asks the order itself with one Query;
  * - a settled order is read from its workflow's result and its refund workflows (no worker, no Action);
@@ -19,8 +19,8 @@ import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non
 import { temporal } from '@temporalio/proto';
 import { getOrderQuery, refundWorkflowIdFor, workflowIdFor, type OrderStatus, type OrderView, type RefundOutcome, type RefundView } from '../workflows/messages';
 import type { orderWorkflow } from '../workflows/orderWorkflow';
-import { OrderAmountMinor, OrderStatusAttribute, OrderAlerts, VippsReference } from '../workflows/searchAttributes';
-import { expandViewMemo, isViewMemo, VIEW_MEMO_KEY } from '../workflows/viewMemo';
+import { OrderAmountMinor, OrderStatusAttribute, OrderAlerts, VippsReference } from '../workflows/messages/searchAttributes';
+import { expandViewMemo, isViewMemo, VIEW_MEMO_KEY } from '../workflows/messages/viewMemo';
 
 /** What the memo holds from the start: enough to show an order without asking its worker. */
 export interface OrderMemo {

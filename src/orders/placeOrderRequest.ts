@@ -11,8 +11,8 @@
  */
 import { z } from 'zod';
 import { AbsoluteUri, Amount, isLoopbackHost, MAX_AMOUNT_MINOR, MIN_AMOUNT_MINOR, OrderLine, uriProblem } from '@vipps-orders/vipps/schemas';
-import { OrderId } from '../workflows/commandSchemas';
-import { formatMoney } from '../workflows/money';
+import { OrderId } from '../workflows/messages/commandSchemas';
+import { formatMoney } from '../workflows/messages/money';
 
 /** Wallet payments and receipts exist in these currencies only (SEK/USD/GBP are card passthrough). */
 export const ORDER_CURRENCIES = ['NOK', 'DKK', 'EUR'] as const;

@@ -19,22 +19,22 @@ import {
   patched,
   workflowInfo,
 } from '@temporalio/workflow';
-import { Alarm } from './alarm';
-import { DecisionClock } from './decisionClock';
-import { addOwnOp, requestCancel } from './commands';
-import type { OrderWorkflowInput } from './requests';
-import { formatMoney } from './money';
-import { afterRelease, closeUnpaid } from './moneyOutcomes';
-import { sendMoneyOp } from './moneySteps';
-import { describeStep, nextStep, type Step } from './nextStep';
-import { addAlert, clearAlert, note, openOps } from './orderBook';
-import { isAuthorized, newOrderData, snapshotOf, type StepContext } from './orderData';
-import { activityProxies } from './activityProxies';
-import { registerHandlers, UPDATES_OUTLIVE_CANCELLATION, type OrderRuntime } from './handlers';
-import { OperatorView, orderView, refresh } from './operatorView';
-import { createPayment, readPayment } from './paymentSteps';
-import { startReceipt } from './receipt';
-import type { OrderView } from './views';
+import { Alarm } from './runtime/alarm';
+import { DecisionClock } from './runtime/decisionClock';
+import { addOwnOp, requestCancel } from './order/commands';
+import type { OrderWorkflowInput } from './messages/requests';
+import { formatMoney } from './messages/money';
+import { afterRelease, closeUnpaid } from './money/moneyOutcomes';
+import { sendMoneyOp } from './money/moneySteps';
+import { describeStep, nextStep, type Step } from './order/nextStep';
+import { addAlert, clearAlert, note, openOps } from './order/orderBook';
+import { isAuthorized, newOrderData, snapshotOf, type StepContext } from './order/orderData';
+import { activityProxies } from './runtime/activityProxies';
+import { registerHandlers, UPDATES_OUTLIVE_CANCELLATION, type OrderRuntime } from './order/handlers';
+import { OperatorView, orderView, refresh } from './order/operatorView';
+import { createPayment, readPayment } from './money/paymentSteps';
+import { startReceipt } from './money/receipt';
+import type { OrderView } from './messages/views';
 
 /** patched() id: a run cancelled from the UI or CLI completes with its view (histories before it end cancelled). */
 const CANCELLED_RUN_RETURNS_VIEW = 'cancelled-run-returns-view';

@@ -8,17 +8,17 @@
  * refuses one that would exceed it (6150), which ends that refund as refused; nothing is refunded twice.
  */
 import { ApplicationFailure, isCancellation, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import { activityProxies } from './activityProxies';
-import { refundKey } from './commands';
-import { describeFailure, parseCommand } from './failures';
-import { FAILURE_TYPES } from './failureTypes';
-import { formatMoney } from './money';
-import { markUnknown, newMoneyOp, proofIn, scheduleRetry, settleDone, settleRefused, startAttempt, type MoneyOp } from './moneyOperation';
-import { OrderId, RefundRequest } from './commandSchemas';
-import { getRefundQuery, type RefundOutcome } from './definitions';
-import type { OrderPolicy } from './requests';
-import { OrderAlerts, OrderStatusAttribute } from './searchAttributes';
-import type { RefundView } from './views';
+import { activityProxies } from './runtime/activityProxies';
+import { refundKey } from './order/commands';
+import { describeFailure, parseCommand } from './runtime/failures';
+import { FAILURE_TYPES } from './messages/failureTypes';
+import { formatMoney } from './messages/money';
+import { markUnknown, newMoneyOp, proofIn, scheduleRetry, settleDone, settleRefused, startAttempt, type MoneyOp } from './money/moneyOperation';
+import { OrderId, RefundRequest } from './messages/commandSchemas';
+import { getRefundQuery, type RefundOutcome } from './messages/definitions';
+import type { OrderPolicy } from './messages/requests';
+import { OrderAlerts, OrderStatusAttribute } from './messages/searchAttributes';
+import type { RefundView } from './messages/views';
 
 export interface RefundWorkflowInput {
   orderId: string;

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { run } from '../../scripts/process';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/messages/searchAttributes';
 import { searchAttributeFlags } from '../../scripts/search-attributes';
 import { DEFAULT_PORTS } from '../../scripts/cluster/ports';
 import { TEMPORAL_VERSIONS } from '../../scripts/cluster/settings';

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { freePort } from '../../scripts/local-stack';
 import { loadMetricsConfig } from '../../src/observability/metricsConfig';
 import { tracingExporters } from '../../src/observability/tracing';
-import { RecentWebhookEvents, webhookEventKey } from '../../src/http/webhookDuplicates';
+import { RecentWebhookEvents, webhookEventKey } from '../../src/http/webhooks/webhookDuplicates';
 import { loadCodecServerConfig, uiCodecKey } from '../../src/security/codecServerConfig';
 import { startWorkerProcess } from '../support/workerProcess';
 

@@ -3,11 +3,11 @@
  * it looks at the payment once more. Its commands differ from what the recorded histories hold,
  * so replaying them must fail with a determinism error.
  */
-import { nextStep as realNextStep, type Step } from '../../src/workflows/nextStep';
-import type { OrderData } from '../../src/workflows/orderData';
+import { nextStep as realNextStep, type Step } from '../../src/workflows/order/nextStep';
+import type { OrderData } from '../../src/workflows/order/orderData';
 
 // Everything else of the module stays as it is.
-export * from '../../src/workflows/nextStep';
+export * from '../../src/workflows/order/nextStep';
 
 const looked = new WeakSet<object>();
 

@@ -4,8 +4,8 @@
  * has passed. One reads the time with Date.now(), the other with the order workflow's DecisionClock.
  */
 import { condition, defineQuery, defineUpdate, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
-import { Alarm } from '../../src/workflows/alarm';
-import { DecisionClock } from '../../src/workflows/decisionClock';
+import { Alarm } from '../../src/workflows/runtime/alarm';
+import { DecisionClock } from '../../src/workflows/runtime/decisionClock';
 import type { queryClockActivities } from './queryClockActivities';
 
 const { create, early, late } = proxyActivities<typeof queryClockActivities>({ startToCloseTimeout: '1m' });

@@ -10,7 +10,7 @@ import { refusalOf } from '../../src/activities/orderActivities';
 import { toActivityFailure } from '../../src/activities/vippsFailures';
 import { VippsApiError } from '@vipps-orders/vipps';
 import type { PaymentState } from '@vipps-orders/vipps/schemas';
-import type { MoneyCallResult, OrderActivities, PaymentEventRecord, PaymentSnapshot } from '../../src/workflows/activityContract';
+import type { MoneyCallResult, OrderActivities, PaymentEventRecord, PaymentSnapshot } from '../../src/workflows/messages/activityContract';
 
 export interface FakePayment {
   state: PaymentState;

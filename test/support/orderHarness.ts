@@ -4,7 +4,7 @@ import type { Client } from '@temporalio/client';
 import { withFinishTime } from '../../src/activities/finishTime';
 import { OrderClient } from '../../src/orders/orderClient';
 import { PiiSealer } from '../../src/security/piiSealing';
-import type { OrderActivities } from '../../src/workflows/activityContract';
+import type { OrderActivities } from '../../src/workflows/messages/activityContract';
 import type { OrderPolicy } from '../../src/workflows/messages';
 import { startTestTemporal, type TestTemporal } from './temporalServer';
 import { quietTemporalLogs } from './temporalLogs';

@@ -2,7 +2,7 @@
 // Uses the CLI installed by globalSetup, because the SDK's own download needs the internet.
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureTemporalCli } from '../../scripts/temporal-cli';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/messages/searchAttributes';
 
 export interface TestTemporal {
   env: TestWorkflowEnvironment;

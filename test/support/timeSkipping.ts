@@ -13,9 +13,9 @@ import { startTimeSkippingServer, type RunningTimeSkippingServer } from '../../s
 import { withFinishTime } from '../../src/activities/finishTime';
 import { OrderClient } from '../../src/orders/orderClient';
 import { PiiSealer } from '../../src/security/piiSealing';
-import type { OrderActivities } from '../../src/workflows/activityContract';
+import type { OrderActivities } from '../../src/workflows/messages/activityContract';
 import { getOrderQuery, type OrderPolicy, type OrderView } from '../../src/workflows/messages';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/messages/searchAttributes';
 import { FakeVipps } from './fakeVipps';
 import { TEST_PII_SECRET, workflowBundle } from './orderHarness';
 import { testPolicy } from './orders';

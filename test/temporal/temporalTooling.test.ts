@@ -9,7 +9,7 @@ import {
   searchAttributeFlags,
 } from '../../scripts/search-attributes';
 import { checkBuildInfo, parseGoBuildInfo, sdkDownloadUrl } from '../../scripts/temporal-cli';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/searchAttributes';
+import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/messages/searchAttributes';
 
 describe('search attribute flags', () => {
   it('derives one --search-attribute Name=Type pair per order search attribute', () => {

@@ -1,4 +1,4 @@
-import { formatMoney } from '../../src/workflows/money';
+import { formatMoney } from '../../src/workflows/messages/money';
 
 test('formatMoney writes minor units as major.minor and keeps the sign of small negative amounts', () => {
   expect(formatMoney({ value: 54_800, currency: 'NOK' })).toBe('NOK 548.00');

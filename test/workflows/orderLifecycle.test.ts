@@ -3,7 +3,7 @@
  * per branch of the lifecycle. They run concurrently on one worker.
  */
 import { WorkflowFailedError } from '@temporalio/client';
-import { CaptureDeadline, OrderStatusAttribute, VippsReference } from '../../src/workflows/searchAttributes';
+import { CaptureDeadline, OrderStatusAttribute, VippsReference } from '../../src/workflows/messages/searchAttributes';
 import { eventually } from '../support/eventually';
 import { newOrderId, sampleOrder } from '../support/orders';
 import { authorizedOrder, event, finalView, rejection, statusIs, useWorkflowKit } from '../support/workflowKit';

@@ -2,7 +2,7 @@
  * Refunds after the order is settled, each a workflow of its own: ids that read alike across
  * orders, conflicting repeats, refusals the order's own figures decide, and what operators see.
  */
-import { OrderAlerts, OrderStatusAttribute, VippsReference } from '../../src/workflows/searchAttributes';
+import { OrderAlerts, OrderStatusAttribute, VippsReference } from '../../src/workflows/messages/searchAttributes';
 import { refundWorkflowIdFor, type RefundOutcome } from '../../src/workflows/messages';
 import { eventually } from '../support/eventually';
 import { authorizedOrder, event, finalView, rejection, useWorkflowKit } from '../support/workflowKit';

@@ -4,11 +4,11 @@
  * that cannot be shipped, free lines, and our own webhooks passed on while a call is in flight.
  * On a real dev server with FakeVipps; each test failed on the code before these fixes.
  */
-import { addShipment } from '../../src/workflows/commands';
-import { applyPaymentRead } from '../../src/workflows/paymentSteps';
-import { nextStep } from '../../src/workflows/nextStep';
-import { newOrderData } from '../../src/workflows/orderData';
-import { checkShip } from '../../src/workflows/orderRules';
+import { addShipment } from '../../src/workflows/order/commands';
+import { applyPaymentRead } from '../../src/workflows/money/paymentSteps';
+import { nextStep } from '../../src/workflows/order/nextStep';
+import { newOrderData } from '../../src/workflows/order/orderData';
+import { checkShip } from '../../src/workflows/order/orderRules';
 import { newOrderId, sampleOrder, testPolicy } from '../support/orders';
 import { eventually } from '../support/eventually';
 import { authorizedOrder, event, finalView, rejection, statusIs, useWorkflowKit } from '../support/workflowKit';

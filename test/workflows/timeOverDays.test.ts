@@ -4,7 +4,7 @@
  * slowly in between, so the capture-deadline warning, the deadline handling and the payment's
  * give-up come on time (±1 minute), not when the lag of every slow call has added up.
  */
-import { DEFAULT_ORDER_POLICY } from '../../src/workflows/policy';
+import { DEFAULT_ORDER_POLICY } from '../../src/workflows/order/policy';
 import type { OrderPolicy, OrderView } from '../../src/workflows/messages';
 import { temporal } from '@temporalio/proto';
 import { useTimeSkipping, type ActivityCall, type TimeSkippingKit } from '../support/timeSkipping';

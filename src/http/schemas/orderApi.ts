@@ -1,10 +1,10 @@
 /**
  * The order API's route schemas: what each route takes and answers. The request schemas are the
- * ones the order client parses with (src/workflows/commandSchemas.ts, src/orders/placeOrderRequest.ts),
+ * ones the order client parses with (src/workflows/messages/commandSchemas.ts, src/orders/placeOrderRequest.ts),
  * so the document, the validation and the workflow's own checks cannot disagree.
  */
 import { z } from 'zod';
-import { AcknowledgeRequest, CancelRequest, OrderId, RefundRequest, ShipRequest } from '../../workflows/commandSchemas';
+import { AcknowledgeRequest, CancelRequest, OrderId, RefundRequest, ShipRequest } from '../../workflows/messages/commandSchemas';
 import { placeOrderRequestFor, type OrderCurrency } from '../../orders/placeOrderRequest';
 import { errorBody, type ApiErrorCode } from './errors';
 import { OrderView } from './orderView';

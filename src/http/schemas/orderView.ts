@@ -1,12 +1,12 @@
 /**
  * The order view as zod, for the OpenAPI document and the contract tests. The workflow keeps its
- * own TypeScript interfaces (src/workflows/views.ts: workflow code stays free of the HTTP layer);
+ * own TypeScript interfaces (src/workflows/messages/views.ts: workflow code stays free of the HTTP layer);
  * the assertions at the end make the compiler refuse any difference between the two in either
  * direction, so there is still one shape: change one and `npm run typecheck` names the other.
  */
 import { z } from 'zod';
 import { Currency, PaymentState } from '@vipps-orders/vipps/schemas';
-import { ORDER_ALERTS, ORDER_STATUSES, type OrderView as WorkflowOrderView } from '../../workflows/views';
+import { ORDER_ALERTS, ORDER_STATUSES, type OrderView as WorkflowOrderView } from '../../workflows/messages/views';
 
 const Timestamp = z.string().meta({ description: 'RFC 3339 date-time (UTC)', format: 'date-time' });
 const MinorUnits = z.int().meta({ description: 'minor units (øre, cents)' });

@@ -2,8 +2,8 @@ import { ActivityFailure, ApplicationFailure, CancelledFailure, TimeoutFailure }
 import { withFinishTime } from '../../../src/activities/finishTime';
 import { toActivityFailure } from '../../../src/activities/vippsFailures';
 import { VippsApiError } from '@vipps-orders/vipps';
-import type { OrderActivities } from '../../../src/workflows/activityContract';
-import { failureTime } from '../../../src/workflows/activityTime';
+import type { OrderActivities } from '../../../src/workflows/messages/activityContract';
+import { failureTime } from '../../../src/workflows/runtime/activityTime';
 
 const timeouts = { startToCloseMs: 20_000, scheduleToCloseMs: 60_000 };
 const failed = (cause: Error) => new ActivityFailure('activity failed', 'getPayment', '1', 'TIMEOUT', 'worker', cause);

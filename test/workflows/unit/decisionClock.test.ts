@@ -1,4 +1,4 @@
-import { DecisionClock } from '../../../src/workflows/decisionClock';
+import { DecisionClock } from '../../../src/workflows/runtime/decisionClock';
 
 test('the decision clock starts where it is told and only moves forward', () => {
   const clock = new DecisionClock(1_000);

@@ -1,5 +1,5 @@
 /** The money-operation state machine on its own: three outcomes, and when a new key is allowed. */
-import { markUnknown, newMoneyOp, nextGeneration, proofIn, resolveNow, scheduleRetry, settleDone, settleRefused, startAttempt, unknownRetryDelay, isDue } from '../../../src/workflows/moneyOperation';
+import { markUnknown, newMoneyOp, nextGeneration, proofIn, resolveNow, scheduleRetry, settleDone, settleRefused, startAttempt, unknownRetryDelay, isDue } from '../../../src/workflows/money/moneyOperation';
 
 const at = '2026-11-28T10:00:00.000Z';
 const error = { at, step: 'capturePayment', message: 'timeout' };

@@ -1,10 +1,10 @@
 /** The order's one decision, without Temporal: what comes next for a given state and time. */
-import { addOwnOp, addRefund, addShipment, requestCancel } from '../../../src/workflows/commands';
-import { opRefused } from '../../../src/workflows/moneyOutcomes';
-import { markUnknown, scheduleRetry, startAttempt } from '../../../src/workflows/moneyOperation';
-import { nextStep, type Step } from '../../../src/workflows/nextStep';
-import { newOrderData, type OrderData } from '../../../src/workflows/orderData';
-import { applyPaymentRead } from '../../../src/workflows/paymentSteps';
+import { addOwnOp, addRefund, addShipment, requestCancel } from '../../../src/workflows/order/commands';
+import { opRefused } from '../../../src/workflows/money/moneyOutcomes';
+import { markUnknown, scheduleRetry, startAttempt } from '../../../src/workflows/money/moneyOperation';
+import { nextStep, type Step } from '../../../src/workflows/order/nextStep';
+import { newOrderData, type OrderData } from '../../../src/workflows/order/orderData';
+import { applyPaymentRead } from '../../../src/workflows/money/paymentSteps';
 import { sampleOrder, testPolicy } from '../../support/orders';
 
 const T0 = Date.parse('2026-11-28T10:00:00Z');

@@ -1,16 +1,16 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { OrderCommandError } from '../orders/errors';
-import type { OrderClient } from '../orders/orderClient';
-import type { OrderGlance } from '../orders/orderReads';
-import type { OrderStatus, OrderView } from '../workflows/messages';
-import { OrderId } from '../workflows/messages';
-import { CONFIRMED_STATUSES, FINAL_STATUSES, isIn } from '../workflows/statusGroups';
-import { returnPath, returnTokenMatches } from '../security/returnLinks';
+import { OrderCommandError } from '../../orders/errors';
+import type { OrderClient } from '../../orders/orderClient';
+import type { OrderGlance } from '../../orders/orderReads';
+import type { OrderStatus, OrderView } from '../../workflows/messages';
+import { OrderId } from '../../workflows/messages';
+import { CONFIRMED_STATUSES, FINAL_STATUSES, isIn } from '../../workflows/messages/statusGroups';
+import { returnPath, returnTokenMatches } from '../../security/returnLinks';
 import { esc, money, page, type Refresh } from './html';
 import { ReturnVisits } from './returnVisits';
-import { documentOnly } from './zodCompilers';
+import { documentOnly } from '../zodCompilers';
 
 export interface ReturnPageOptions {
   orders: OrderClient;

@@ -1,8 +1,8 @@
 import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
-import type { OrderActivities } from './activityContract';
+import type { OrderActivities } from '../messages/activityContract';
 import { followActivities } from './activityTime';
 import type { DecisionClock } from './decisionClock';
-import type { OrderPolicy } from './requests';
+import type { OrderPolicy } from '../messages/requests';
 
 /**
  * Transient failures (5xx, 429, network, timeouts) are retried with backoff; an activity may

@@ -10,7 +10,7 @@
  *
  * Pure: no Temporal, no I/O; the workflow drives it and it is unit-tested on its own.
  */
-import type { Money, OrderError } from './views';
+import type { Money, OrderError } from '../messages/views';
 
 export type MoneyOpKind = 'capture' | 'refund' | 'release' | 'void';
 export type MoneyOpStatus = 'QUEUED' | 'IN_FLIGHT' | 'DONE' | 'REFUSED' | 'UNKNOWN';

@@ -4,14 +4,14 @@
  * reaches history and one accepted cannot be refused later for the same reason.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
-import { FAILURE_TYPES } from './failureTypes';
-import { formatMoney } from './money';
-import { isOpen } from './moneyOperation';
+import { FAILURE_TYPES } from '../messages/failureTypes';
+import { formatMoney } from '../messages/money';
+import { isOpen } from '../money/moneyOperation';
 import { capturable, openLines, openOps, refundRecord, refundable, releasing, shipment, shipmentStatus } from './orderBook';
 import { isAuthorized, type OrderData } from './orderData';
-import type { AcknowledgeRequest, RefundRequest, ShipRequest } from './commandSchemas';
-import { FINAL_STATUSES, SHIPPABLE_STATUSES } from './statusGroups';
-import type { OrderStatus } from './views';
+import type { AcknowledgeRequest, RefundRequest, ShipRequest } from '../messages/commandSchemas';
+import { FINAL_STATUSES, SHIPPABLE_STATUSES } from '../messages/statusGroups';
+import type { OrderStatus } from '../messages/views';
 
 
 export function isFinal(status: OrderStatus): boolean {

@@ -2,9 +2,9 @@
  * What each accepted command changes. Synchronous, called from Update and Signal handlers after
  * their validators passed; the workflow loop then sees the change at its next decision.
  */
-import type { AcknowledgeRequest, CancelRequest, PaymentEventSignal, RefundRequest, ShipRequest } from './commandSchemas';
-import { newMoneyOp, requestNextGeneration, resolveNow, type MoneyOp } from './moneyOperation';
-import { afterRelease, applyProof } from './moneyOutcomes';
+import type { AcknowledgeRequest, CancelRequest, PaymentEventSignal, RefundRequest, ShipRequest } from '../messages/commandSchemas';
+import { newMoneyOp, requestNextGeneration, resolveNow, type MoneyOp } from '../money/moneyOperation';
+import { afterRelease, applyProof } from '../money/moneyOutcomes';
 import { capturable, clearAlert, describeAmount, firstSighting, note, nowIso, openLines, refundRecord, requestReconcile, shipment, unexplainedCapture } from './orderBook';
 import { isAuthorized, money, type OrderData, type RefundRecord, type ShipmentRecord } from './orderData';
 import { operationKey } from '@vipps-orders/vipps/keys';

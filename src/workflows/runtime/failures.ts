@@ -1,9 +1,9 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/workflow';
 import type { z } from 'zod';
 import { formatIssues } from '@vipps-orders/vipps/issues';
-import type { VippsFailureDetails } from './activityContract';
-import { FAILURE_TYPES } from './failureTypes';
-import type { OrderError } from './views';
+import type { VippsFailureDetails } from '../messages/activityContract';
+import { FAILURE_TYPES } from '../messages/failureTypes';
+import type { OrderError } from '../messages/views';
 
 /** Parses a command payload; a bad one is refused with `field: reason` messages. */
 export function parseCommand<T extends z.ZodType>(schema: T, value: unknown): z.output<T> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatMoney } from '../workflows/money';
+import { formatMoney } from '../../workflows/messages/money';
 
 /** Minimal server-rendered HTML: every interpolated value goes through `esc`. */
 

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { formatIssues, PaymentWebhookEvent, signingTarget, verifyWebhook } from '@vipps-orders/vipps';
-import type { OrderClient } from '../orders/orderClient';
-import { OrderCommandError } from '../orders/errors';
-import type { WebhookOutcome } from '../observability/serviceMetrics';
-import { workflowIdFor } from '../workflows/messages';
-import { webhookSchema } from './schemas/webhook';
+import type { OrderClient } from '../../orders/orderClient';
+import { OrderCommandError } from '../../orders/errors';
+import type { WebhookOutcome } from '../../observability/serviceMetrics';
+import { workflowIdFor } from '../../workflows/messages';
+import { webhookSchema } from '../schemas/webhook';
 import { RecentWebhookEvents, webhookEventKey } from './webhookDuplicates';
-import { documentOnly } from './zodCompilers';
+import { documentOnly } from '../zodCompilers';
 
 export interface WebhookRouteOptions {
   orders: OrderClient;

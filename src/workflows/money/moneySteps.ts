@@ -3,15 +3,15 @@
  * time; the same key on every attempt of a generation.
  */
 import { isCancellation, patched } from '@temporalio/workflow';
-import type { MoneyCallResult, PaymentSnapshot } from './activityContract';
-import { describeFailure } from './failures';
-import { formatMoney } from './money';
-import { keyForGeneration } from './commands';
+import type { MoneyCallResult, PaymentSnapshot } from '../messages/activityContract';
+import { describeFailure } from '../runtime/failures';
+import { formatMoney } from '../messages/money';
+import { keyForGeneration } from '../order/commands';
 import { markUnknown, proofIn, renewKey, scheduleRetry, startAttempt, unknownRetryDelay, type MoneyOp } from './moneyOperation';
 import { applyProof, opDone, opRefused } from './moneyOutcomes';
-import { applyAggregate, capturable, describeAmount, note, nowIso, recordError, requestReconcile } from './orderBook';
-import { isAuthorized, type OrderData, type StepContext } from './orderData';
-import { OVER_CAPTURED_BLOCKS } from './orderRules';
+import { applyAggregate, capturable, describeAmount, note, nowIso, recordError, requestReconcile } from '../order/orderBook';
+import { isAuthorized, type OrderData, type StepContext } from '../order/orderData';
+import { OVER_CAPTURED_BLOCKS } from '../order/orderRules';
 import { applyPaymentRead, lookFailed } from './paymentSteps';
 
 /** patched() ids of changes to what this module sends (see docs/workflow.md, "Versioning"). */

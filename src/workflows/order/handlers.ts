@@ -5,8 +5,8 @@
  */
 import { ApplicationFailure, CancellationScope, condition, isCancellation, patched, setHandler } from '@temporalio/workflow';
 import { acknowledge, addRefund, addShipment, onPaymentEvent, requestCancel, retryOperations } from './commands';
-import { parseCommand, vippsRejected } from './failures';
-import { FAILURE_TYPES } from './failureTypes';
+import { parseCommand, vippsRejected } from '../runtime/failures';
+import { FAILURE_TYPES } from '../messages/failureTypes';
 import {
   acknowledgeUpdate,
   cancelUpdate,
@@ -17,13 +17,13 @@ import {
   refundUpdate,
   retryCaptureUpdate,
   shipUpdate,
-} from './definitions';
-import type { MoneyOp } from './moneyOperation';
+} from '../messages/definitions';
+import type { MoneyOp } from '../money/moneyOperation';
 import { op as findOp } from './orderBook';
 import { isAuthorized, type OrderData } from './orderData';
 import { checkAcknowledge, checkCancel, checkRefund, checkRetry, checkShip } from './orderRules';
-import { AcknowledgeRequest, CancelRequest, PaymentEventSignal, PlaceOrderUpdateArgs, RefundRequest, ShipRequest } from './commandSchemas';
-import type { OrderView } from './views';
+import { AcknowledgeRequest, CancelRequest, PaymentEventSignal, PlaceOrderUpdateArgs, RefundRequest, ShipRequest } from '../messages/commandSchemas';
+import type { OrderView } from '../messages/views';
 
 export interface OrderRuntime {
   order: OrderData;

@@ -3,9 +3,9 @@
  * slow or failing Order Management must never hold up a capture.
  */
 import { isCancellation } from '@temporalio/workflow';
-import { describeFailure } from './failures';
-import { addAlert, note, nowIso, recordError } from './orderBook';
-import type { StepContext } from './orderData';
+import { describeFailure } from '../runtime/failures';
+import { addAlert, note, nowIso, recordError } from '../order/orderBook';
+import type { StepContext } from '../order/orderData';
 
 export interface ReceiptTask {
   /** Starts the attach once; later calls do nothing. */

@@ -2,9 +2,9 @@
  * The order as a merchant reads it: words instead of codes, money formatted, the next possible
  * actions. Pure functions of the order view (or of a visibility row), so they are easy to test.
  */
-import type { OrderSummary } from '../orders/orderClient';
-import type { OrderAlert, OrderView } from '../workflows/messages';
-import { money } from './html';
+import type { OrderSummary } from '../../orders/orderClient';
+import type { OrderAlert, OrderView } from '../../workflows/messages';
+import { money } from '../pages/html';
 
 export const STATUS_WORDS: Record<string, string> = {
   PENDING_PAYMENT: 'Waiting for the customer to pay',

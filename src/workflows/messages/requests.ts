@@ -1,6 +1,6 @@
 /** The order workflow's input and policy, and what placing an order answers. Types only. */
 import type { Amount, OrderLine } from '@vipps-orders/vipps/types';
-import type { OrderSnapshot } from './orderData';
+import type { OrderSnapshot } from '../order/orderData';
 
 /** Deadlines and timings of the lifecycle. Part of the workflow input so every run keeps the policy it started with. */
 export interface OrderPolicy {

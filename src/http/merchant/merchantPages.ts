@@ -1,15 +1,15 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import { OrderCommandError } from '../orders/errors';
-import type { OrderClient } from '../orders/orderClient';
-import { ACKNOWLEDGEABLE_ALERTS, OrderId, type OrderView } from '../workflows/messages';
-import { RefundId, ShipmentId } from '../workflows/commandSchemas';
+import { OrderCommandError } from '../../orders/errors';
+import type { OrderClient } from '../../orders/orderClient';
+import { ACKNOWLEDGEABLE_ALERTS, OrderId, type OrderView } from '../../workflows/messages';
+import { RefundId, ShipmentId } from '../../workflows/messages/commandSchemas';
 import { merchantAuth, type MerchantAuthOptions } from './merchantAuth';
 import { refundedAfterSettlement } from './merchantRefunds';
-import { demoPageSchema, esc, money, page, when } from './html';
-import { OrderIdParams } from './schemas/orderApi';
-import { documentOnly } from './zodCompilers';
+import { demoPageSchema, esc, money, page, when } from '../pages/html';
+import { OrderIdParams } from '../schemas/orderApi';
+import { documentOnly } from '../zodCompilers';
 import { actionsFor, ALERT_WORDS, listActionsFor, paymentWords, STATUS_CLASS, STATUS_WORDS } from './merchantView';
 
 export interface MerchantPageOptions extends MerchantAuthOptions {

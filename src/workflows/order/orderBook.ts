@@ -2,10 +2,10 @@
  * Bookkeeping over the order's data: amounts, alerts, timeline, and how shipments and refunds
  * read through their money operations. Pure functions; no Temporal calls.
  */
-import { formatMoney } from './money';
-import { isOpen, type MoneyOp } from './moneyOperation';
+import { formatMoney } from '../messages/money';
+import { isOpen, type MoneyOp } from '../money/moneyOperation';
 import type { Aggregate, OrderData, RefundRecord, ShipmentRecord } from './orderData';
-import type { OrderAlert, OrderError, OrderStatus, RefundView, ShipmentView } from './views';
+import type { OrderAlert, OrderError, OrderStatus, RefundView, ShipmentView } from '../messages/views';
 
 const MAX_TIMELINE = 200;
 const MAX_SEEN_EVENTS = 100;

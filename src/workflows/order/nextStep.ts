@@ -5,7 +5,7 @@
  *
  * Pure: no Temporal calls; unit-tested on its own.
  */
-import { isDue, type MoneyOp } from './moneyOperation';
+import { isDue, type MoneyOp } from '../money/moneyOperation';
 import { capturable, openLines, openOps, shipmentStatus } from './orderBook';
 import { isAuthorized, type OrderData } from './orderData';
 import { isFinal } from './orderRules';

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
-import type { OrderClient } from '../orders/orderClient';
+import type { OrderClient } from '../../orders/orderClient';
 import { demoPageSchema, esc, money, page } from './html';
-import merchantPages from './merchantPages';
+import merchantPages from '../merchant/merchantPages';
 
 export interface DemoShopOptions {
   orders: OrderClient;

@@ -3,15 +3,15 @@
  * order from pending to authorized or ended: webhooks and the customer's return only ask for one.
  */
 import { isCancellation } from '@temporalio/workflow';
-import type { PaymentSnapshot } from './activityContract';
-import { describeFailure } from './failures';
-import { formatMoney } from './money';
+import type { PaymentSnapshot } from '../messages/activityContract';
+import { describeFailure } from '../runtime/failures';
+import { formatMoney } from '../messages/money';
 import { afterReconcile, endUnauthorized } from './moneyOutcomes';
-import { addAlert, applyAggregate, clearAlert, note, nowIso, ourTotals, recordError, setStatus } from './orderBook';
-import { isAuthorized, type OrderData, type StepContext } from './orderData';
-import { derivedStatus, isFinal } from './orderRules';
+import { addAlert, applyAggregate, clearAlert, note, nowIso, ourTotals, recordError, setStatus } from '../order/orderBook';
+import { isAuthorized, type OrderData, type StepContext } from '../order/orderData';
+import { derivedStatus, isFinal } from '../order/orderRules';
 import { operationKey } from '@vipps-orders/vipps/keys';
-import { readWindowMs } from './activityProxies';
+import { readWindowMs } from '../runtime/activityProxies';
 
 /** Backoff between looks at a payment past its expiry while Vipps does not answer. */
 export const MAX_BACKOFF_AFTER_EXPIRY_MS = 3_600_000;

@@ -1,5 +1,5 @@
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, type ActivityInterfaceFor } from '@temporalio/workflow';
-import type { FinishTime } from './activityContract';
+import type { FinishTime } from '../messages/activityContract';
 import type { DecisionClock } from './decisionClock';
 
 export interface ActivityTimeouts {

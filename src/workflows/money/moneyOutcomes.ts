@@ -4,9 +4,9 @@
  * changes, applied whichever proof settled the operation (the answer, the event log, a webhook).
  */
 import { proofIn, settleDone, settleRefused, type MoneyOp, type PaymentEventEvidence } from './moneyOperation';
-import { addAlert, capturable, clearAlert, describeAmount, note, nowIso, recordError, requestReconcile, setStatus } from './orderBook';
-import type { OrderData } from './orderData';
-import type { OrderError } from './views';
+import { addAlert, capturable, clearAlert, describeAmount, note, nowIso, recordError, requestReconcile, setStatus } from '../order/orderBook';
+import type { OrderData } from '../order/orderData';
+import type { OrderError } from '../messages/views';
 
 /** The order after its reservation was released: unshipped lines are cancelled, refused captures will never happen. */
 export function afterRelease(order: OrderData, now: number, why: string): void {

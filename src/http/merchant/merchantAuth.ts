@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { demoPageSchema, esc, page } from './html';
+import { demoPageSchema, esc, page } from '../pages/html';
 
 /**
  * The merchant pages' login: the operator enters ORDER_API_KEY once and gets a session cookie

@@ -1,4 +1,4 @@
-import type { OrderPolicy } from './requests';
+import type { OrderPolicy } from '../messages/requests';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

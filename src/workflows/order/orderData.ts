@@ -4,10 +4,10 @@
  * first argument; nothing else holds state.
  */
 import type { PaymentState } from '@vipps-orders/vipps/types';
-import type { WorkflowActivities } from './activityProxies';
-import type { MoneyOp } from './moneyOperation';
-import type { OrderWorkflowInput } from './requests';
-import type { CancelView, Money, OrderAlert, OrderError, OrderLineView, OrderStatus, TimelineEntry } from './views';
+import type { WorkflowActivities } from '../runtime/activityProxies';
+import type { MoneyOp } from '../money/moneyOperation';
+import type { OrderWorkflowInput } from '../messages/requests';
+import type { CancelView, Money, OrderAlert, OrderError, OrderLineView, OrderStatus, TimelineEntry } from '../messages/views';
 
 export interface Aggregate {
   authorized: number;

@@ -3,13 +3,13 @@
  * only when something operators filter on changed) and the current details in the Temporal UI.
  */
 import { setCurrentDetails, upsertMemo, upsertSearchAttributes } from '@temporalio/workflow';
-import { formatMoney } from './money';
+import { formatMoney } from '../messages/money';
 import { attentionReason, derivedStatus, isSettled } from './orderRules';
 import { addAlert, capturable, refundStatus, setAlert, setStatus, shipmentStatus } from './orderBook';
 import { isAuthorized, type OrderData } from './orderData';
-import { CaptureDeadline, OrderAlerts, OrderStatusAttribute } from './searchAttributes';
-import type { OrderView } from './views';
-import { compactView, substanceOf, VIEW_MEMO_KEY } from './viewMemo';
+import { CaptureDeadline, OrderAlerts, OrderStatusAttribute } from '../messages/searchAttributes';
+import type { OrderView } from '../messages/views';
+import { compactView, substanceOf, VIEW_MEMO_KEY } from '../messages/viewMemo';
 
 /** Alerts and status that follow from the operations; called after every step. */
 export function refresh(order: OrderData, now: number): void {

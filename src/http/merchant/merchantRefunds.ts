@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
-import type { RefundOutcome } from '../workflows/messages';
-import { VippsReference } from '../workflows/searchAttributes';
+import type { RefundOutcome } from '../../workflows/messages';
+import { VippsReference } from '../../workflows/messages/searchAttributes';
 
 /** At most this many refund results are read for one list page (each is a history read: free, but not instant). */
 const MAX_REFUNDS_READ = 100;
