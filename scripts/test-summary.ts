@@ -34,7 +34,7 @@ const parts: [string, Counts][] = [
   ['jest (app and packages)', jestCounts('jest.json')],
   ['model test cases', modelCounts('model.json')],
   ['failover test', jestCounts('cluster.json')],
-  // Not a step of npm test (too long for CI from a bare machine: README, "Going to production");
+  // Not a step of npm test (too long for CI from a bare machine: docs/production.md, "Going to production");
   // counted when `npm run compose:test` ran since the results were cleared.
   ...(existsSync(join(dir, 'compose.json')) ? [['compose test', jestCounts('compose.json')] as [string, Counts]] : []),
 ];

@@ -1,6 +1,6 @@
 /**
  * One list of error codes: what the order client throws, what the document declares and what the
- * error handler sends all come from API_ERRORS (the README's table is checked in test/readme).
+ * error handler sends all come from API_ERRORS (docs/api.md's table is checked in test/readme).
  */
 import { Client, Connection } from '@temporalio/client';
 import { loadServiceConfig } from '../../src/config';
