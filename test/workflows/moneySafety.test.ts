@@ -157,6 +157,30 @@ describe('commands are never lost while a call is in flight', () => {
 });
 
 describe('after the expiry with Vipps down', () => {
+  test.concurrent("once Vipps is back, the operator's retry makes the order look now instead of at its next backoff, and the cancel ends it", async () => {
+    // Failed looks back off 5 s, then 30 s: the second is what an operator would wait behind.
+    const orders = kit.client({ paymentExpiryMs: 500, expiryGraceMs: 200, pollInitialMs: 200, pollMaxMs: 200, callRetryWindowMs: 500, unknownRetryBaseMs: 5_000 });
+    const orderId = newOrderId();
+    await orders.placeOrder(sampleOrder(orderId));
+    fake.script(orderId).readsDown = true;
+    // The customer approved, but the order cannot see it; its cancel (a void) is refused with 6060.
+    fake.approve(orderId);
+    const cancelling = orders.cancel(orderId, {}).catch(() => undefined);
+    // Its look in the event log before the void's next key fails, and backs off.
+    await eventually(async () => expect((await orders.getOrder(orderId, { live: true })).timeline.filter((t) => t.step === 'error in getPaymentEvents').length).toBeGreaterThanOrEqual(2), 30_000);
+    expect(fake.keys(orderId, 'cancelPayment')).toHaveLength(1);
+
+    // Vipps is back while the order waits out a 30-second backoff; the operator makes it look now.
+    fake.script(orderId).readsDown = false;
+    const retriedAt = Date.now();
+    await orders.retryCapture(orderId);
+    const final = await finalView(kit, orderId);
+    expect(Date.now() - retriedAt).toBeLessThan(10_000);
+    expect(final.status).toBe('CANCELLED');
+    expect(fake.payment(orderId).aggregate.cancelled).toBe(54_800);
+    await cancelling;
+  });
+
   test.concurrent('the order backs off, goes to an operator with an alert, keeps its history small, and ends once Vipps answers', async () => {
     const orders = kit.client({ paymentExpiryMs: 500, expiryGraceMs: 200, pollInitialMs: 200, pollMaxMs: 200, callRetryWindowMs: 500, unknownRetryBaseMs: 200 });
     const orderId = newOrderId();

@@ -130,6 +130,11 @@ export function resolveNow(op: MoneyOp, now: number): void {
   if (op.status === 'UNKNOWN') op.nextAttemptAt = now;
 }
 
+/** A queued operation whose look in the event log (before a new key) failed, waiting for the next try. */
+export function waitsForLookup(op: MoneyOp, now: number): boolean {
+  return op.status === 'QUEUED' && op.renewKey === true && op.nextAttemptAt !== undefined && op.nextAttemptAt > now;
+}
+
 export interface PaymentEventEvidence {
   name: string;
   success: boolean;

@@ -3,7 +3,7 @@
  * their validators passed; the workflow loop then sees the change at its next decision.
  */
 import type { AcknowledgeRequest, CancelRequest, PaymentEventSignal, RefundRequest, ShipRequest } from '../messages/commandSchemas';
-import { newMoneyOp, requestNextGeneration, resolveNow, type MoneyOp } from '../money/moneyOperation';
+import { newMoneyOp, requestNextGeneration, resolveNow, waitsForLookup, type MoneyOp } from '../money/moneyOperation';
 import { afterRelease, applyProof } from '../money/moneyOutcomes';
 import { capturable, clearAlert, describeAmount, firstSighting, note, nowIso, openLines, refundRecord, requestReconcile, shipment, unexplainedCapture } from './orderBook';
 import { isAuthorized, money, type OrderData, type RefundRecord, type ShipmentRecord } from './orderData';
@@ -115,7 +115,7 @@ export function addOwnOp(order: OrderData, kind: 'release' | 'void', now: number
  * event log shows the refused key did not capture after all; an unknown outcome is resolved now,
  * always with its own key.
  */
-export function retryOperations(order: OrderData, now: number): MoneyOp[] {
+export function retryOperations(order: OrderData, now: number, looksNow = false): MoneyOp[] {
   const touched: MoneyOp[] = [];
   for (const op of order.ops) {
     const released = order.shipments.some((s) => s.opId === op.id && s.released);
@@ -126,7 +126,16 @@ export function retryOperations(order: OrderData, now: number): MoneyOp[] {
     } else if (op.status === 'UNKNOWN') {
       resolveNow(op, now);
       touched.push(op);
+    } else if (looksNow && waitsForLookup(op, now)) {
+      // The look in the event log before its next key failed and is backing off: look now.
+      op.nextAttemptAt = now;
+      note(order, now, 'retry requested', `${op.id}: the event log is checked for ${op.key} now`);
+      touched.push(op);
     }
+  }
+  if (looksNow && !isAuthorized(order) && order.alerts.includes('PAYMENT_UNRESOLVED')) {
+    order.pending.wake = 'an operator asked for a look';
+    note(order, now, 'retry requested', 'the payment is looked at now');
   }
   return touched;
 }

@@ -55,6 +55,8 @@ function answerable(op: MoneyOp): boolean {
 
 /** patched() id: an accepted command outlives a workflow cancellation and is answered with the view. */
 export const UPDATES_OUTLIVE_CANCELLATION = 'updates-outlive-cancellation';
+/** patched() id: retryCapture also makes a failed look (before a next key, or of an unresolved payment) happen now. */
+export const RETRY_LOOKS_NOW = 'retry-looks-now';
 
 /**
  * Waits like condition(), but a workflow cancellation (UI, CLI) does not break the wait: the command
@@ -152,10 +154,12 @@ export function registerHandlers(rt: OrderRuntime): void {
     retryCaptureUpdate,
     async () => {
       rt.syncClock();
-      const touched = retryOperations(order, rt.clock()).map((op) => ({ op, attempts: op.attempts }));
+      const touched = retryOperations(order, rt.clock(), patched(RETRY_LOOKS_NOW)).map((op) => ({ op, attempts: op.attempts, lookupFailures: op.lookupFailures ?? 0 }));
       rt.changed();
-      // Wait for the attempt this retry caused, not for an older escalation.
-      await until(() => touched.every(({ op, attempts }) => op.status === 'DONE' || op.status === 'REFUSED' || (op.attempts > attempts && op.status !== 'IN_FLIGHT')));
+      // Wait for the attempt this retry caused (or its look failing again), not for an older escalation.
+      await until(() =>
+        touched.every(({ op, attempts, lookupFailures }) => op.status === 'DONE' || op.status === 'REFUSED' || (op.attempts > attempts && op.status !== 'IN_FLIGHT') || (op.lookupFailures ?? 0) > lookupFailures),
+      );
       return rt.answer();
     },
     { validator: () => checkRetry(order) },

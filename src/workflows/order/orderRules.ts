@@ -116,7 +116,10 @@ export function checkRefund(order: OrderData, req: RefundRequest): void {
 export function checkRetry(order: OrderData): void {
   const refusedCapture = order.ops.some((o) => o.kind === 'capture' && o.status === 'REFUSED' && !shipmentReleased(order, o.id));
   if (refusedCapture && order.alerts.includes('OVER_CAPTURED')) throw conflict(OVER_CAPTURED_BLOCKS);
-  if (!refusedCapture && !order.ops.some((o) => o.status === 'UNKNOWN')) throw conflict('no refused capture or unresolved operation to retry');
+  if (refusedCapture || order.ops.some((o) => o.status === 'UNKNOWN')) return;
+  // Vipps is back before the order's backoff says so: the operator's way to make it look now.
+  if (order.alerts.includes('PAYMENT_UNRESOLVED') || order.ops.some((o) => o.status === 'QUEUED' && o.renewKey === true && o.nextAttemptAt !== undefined)) return;
+  throw conflict('no refused capture, unresolved operation or failed look to retry');
 }
 
 /** Vipps' captured total already exceeds what the order asked for: no capture until that is explained. */
