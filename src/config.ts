@@ -110,6 +110,10 @@ const OrderPolicyEnv = z.object({
   ORDER_CAPTURE_RELEASE_MARGIN_MINUTES: positiveInt.max(24 * 60).default(30),
   ORDER_CONTINUE_AS_NEW_EVENTS: positiveInt.min(100).max(40_000).default(2_000),
   ORDER_CALL_RETRY_WINDOW_SECONDS: positiveInt.max(3_600).default(120),
+  // The shop's endpoint for signed order events; plain http only to this machine (it carries order amounts).
+  ORDER_EVENTS_URL: url
+    .refine((u) => { const { protocol, hostname } = new URL(u); return protocol === 'https:' || (protocol === 'http:' && ['localhost', '127.0.0.1', '[::1]'].includes(hostname)); }, 'must be an https:// URL (http:// only to localhost)')
+    .optional(),
 });
 
 
@@ -128,7 +132,21 @@ export function loadOrderPolicy(env: Env = process.env): OrderPolicy {
     continueAsNewAfterEvents: e.ORDER_CONTINUE_AS_NEW_EVENTS,
     callRetryWindowMs: e.ORDER_CALL_RETRY_WINDOW_SECONDS * 1000,
     unknownRetryBaseMs: 5_000,
+    ...(e.ORDER_EVENTS_URL && { orderEventsUrl: e.ORDER_EVENTS_URL }),
   };
+}
+
+const OrderEventsEnv = z.object({
+  ORDER_EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+  ORDER_EVENTS_SECRET_FILE: z.string().min(1).optional(),
+});
+
+/** Worker: the secret order events to the shop are signed with; undefined when events are not used. */
+export function loadOrderEventsSecret(env: Env = process.env): string | undefined {
+  const e = parse(OrderEventsEnv, env, 'order events');
+  const secret = e.ORDER_EVENTS_SECRET ?? (e.ORDER_EVENTS_SECRET_FILE ? readSecretFile('ORDER_EVENTS_SECRET_FILE', e.ORDER_EVENTS_SECRET_FILE) : undefined);
+  if (secret !== undefined && secret.length < 32) throw new ConfigError('Invalid order events configuration:\n  ORDER_EVENTS_SECRET_FILE: the secret must be at least 32 characters');
+  return secret;
 }
 
 const WorkerEnv = z.object({

@@ -5,7 +5,7 @@
 import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import { VippsClient } from '@vipps-orders/vipps';
 import { createActivities } from './activities';
-import { ConfigError, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, loadWorkerTuning, redactConfig } from './config';
+import { ConfigError, loadOrderEventsSecret, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, loadWorkerTuning, redactConfig } from './config';
 import { orderIdInActivityLogs } from './observability/activityLogContext';
 import { createLogger, type AppLogger } from './observability/logger';
 import { loadMetricsConfig } from './observability/metricsConfig';
@@ -32,6 +32,7 @@ export async function createWorker({ env = process.env, temporal, quiet = false,
   const vippsConfig = loadVippsConfig(env);
   const vipps = new VippsClient(vippsConfig, { onRequest: observeVippsCalls(Runtime.instance().metricMeter, log) });
   const pii = new PiiSealer(loadPiiSealingKey(env, vippsConfig));
+  const orderEventsSecret = loadOrderEventsSecret(env);
   const dataConverter = orderDataConverter(env);
   const { connection, namespace } = temporal ?? (await connectWorker());
   const taskQueue = loadTaskQueue(env);
@@ -51,7 +52,7 @@ export async function createWorker({ env = process.env, temporal, quiet = false,
     shutdownGraceTime: tuning.shutdownGraceMs,
     // A prebuilt bundle (npm run build) starts faster; otherwise the workflows are bundled at start.
     ...(workflowsPath ? { workflowsPath } : env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ vipps, pii }),
+    activities: createActivities({ vipps, pii, orderEvents: { secret: orderEventsSecret } }),
     // Every payload encrypted, as the clients do; tracing (a no-op unless OTEL_* turn it on).
     dataConverter,
     plugins: [currentTracing().temporalPlugin],

@@ -4,10 +4,13 @@ import { VippsApiError, type VippsClient } from '@vipps-orders/vipps';
 import type { GetPaymentResponse, ModificationResponse } from '@vipps-orders/vipps/schemas';
 import type { MoneyCallResult, OrderActivities, PaymentSnapshot, VippsRefusal } from '../workflows/messages/activityContract';
 import { withFinishTime } from './finishTime';
+import { orderEventActivities, type OrderEventSigning } from './orderEvents';
 import { toActivityFailure } from './vippsFailures';
 
 export interface ActivityDeps {
   vipps: VippsClient;
+  /** How order events to the shop are signed (ORDER_EVENTS_SECRET). */
+  orderEvents?: OrderEventSigning;
   /** Opens the sealed customer phone; without it, sealed phones are ignored (the landing page asks instead). */
   pii?: PiiSealer;
 }
@@ -59,8 +62,9 @@ async function moneyCall(fn: () => Promise<ModificationResponse>): Promise<Money
  * its Idempotency-Key, so retries and restarts always repeat the same key. Each result and failure
  * carries the time it finished, which the order's clock follows (finishTime.ts).
  */
-export function createActivities({ vipps, pii }: ActivityDeps): OrderActivities {
+export function createActivities({ vipps, pii, orderEvents = {} }: ActivityDeps): OrderActivities {
   return withFinishTime({
+    ...orderEventActivities(orderEvents),
     async createPayment(input) {
       const phoneNumber = input.sealedCustomerPhone && pii ? pii.open(input.sealedCustomerPhone) : undefined;
       try {

@@ -6,6 +6,7 @@ import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fast
 import { z } from 'zod';
 import { ApiError } from './schemas/errors';
 import { OPTIONAL_BODY } from './schemas/orderApi';
+import { orderEventWebhook } from './schemas/orderEvent';
 
 const zodComponents = createJsonSchemaTransformObject({});
 
@@ -76,6 +77,7 @@ async function openApi(app: FastifyInstance, opts: OpenApiOptions): Promise<void
         { name: 'Operations', description: 'Health and this document' },
         { name: 'Demo shop', description: 'Only with DEMO_SHOP=true: the demo shop and merchant pages' },
       ],
+      webhooks: orderEventWebhook(),
       components: {
         securitySchemes: {
           orderApiKey: { type: 'http', scheme: 'bearer', description: 'ORDER_API_KEY (dev-order-api-key under npm start)' },

@@ -34,6 +34,7 @@ import { registerHandlers, UPDATES_OUTLIVE_CANCELLATION, type OrderRuntime } fro
 import { OperatorView, orderView, refresh } from './order/operatorView';
 import { createPayment, readPayment } from './money/paymentSteps';
 import { startReceipt } from './money/receipt';
+import { startOrderEvents } from './order/orderEvents';
 import type { OrderView } from './messages/views';
 
 /** patched() id: a run cancelled from the UI or CLI completes with its view (histories before it end cancelled). */
@@ -71,6 +72,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   const operator = new OperatorView(order);
   const ctx: StepContext = { order, clock, acts: activityProxies(input.policy, time) };
   const receipt = startReceipt(ctx, rt.changed);
+  const events = startOrderEvents(ctx, rt.changed);
   if (!input.resume) note(order, clock(), 'order placed', formatMoney(input.amount));
 
   /** Runs steps until the order ends, or until `enough` says the caller may stop waiting. */
@@ -84,11 +86,13 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
         await run(step);
         refresh(order, clock());
         if (isAuthorized(order)) receipt.start();
+        events.observe();
         operator.flush(waitingFor);
         continue;
       }
       waitingFor = step.waitingFor;
       busy = false;
+      events.observe();
       operator.flush(waitingFor);
       if (readyToContinueAsNew()) await continueAsNew<typeof orderWorkflow>({ ...input, resume: snapshotOf(order) });
       operator.publish(waitingFor, clock());
@@ -97,7 +101,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
       // Past its event budget, the run continues as new as soon as the last command's handler and
       // the receipt are done, not only at the next wake-up (which may never come before it settles).
       const overBudget = historyLong() && patched(CONTINUE_WHEN_HANDLERS_FINISH);
-      await condition(() => changes !== seen || alarm.ringing || (overBudget && allHandlersFinished() && !receipt.running));
+      await condition(() => changes !== seen || alarm.ringing || (overBudget && allHandlersFinished() && !receipt.running && !events.busy));
     }
   }
 
@@ -159,7 +163,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   }
 
   function readyToContinueAsNew(): boolean {
-    return historyLong() && allHandlersFinished() && !receipt.running;
+    return historyLong() && allHandlersFinished() && !receipt.running && !events.busy;
   }
 
   try {
@@ -180,6 +184,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
 
   async function settledAfterHandlers(): Promise<boolean> {
     await receipt.finished();
+    await events.drained();
     await condition(allHandlersFinished);
     return nextStep(order, clock()).kind === 'end';
   }
@@ -196,6 +201,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
         await drive(new Alarm(time), (step) => step.kind === 'wait' && openOps(order).length === 0 && order.cancel?.status !== 'REQUESTED' && !(order.status === 'NEEDS_ATTENTION' && patched(CANCELLED_RUN_WAITS_FOR_OPERATOR)));
       }
       refresh(order, clock());
+      events.observe();
       operator.flush('nothing: the workflow was cancelled');
       // Commands accepted before the cancellation are answered with this outcome, not cut off by the
       // run's end; bounded, so a handler that cannot finish does not hold the run open.
@@ -206,7 +212,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   waitingFor = 'nothing: the order is settled';
   busy = false;
   refresh(order, clock());
+  events.observe();
   operator.flush(waitingFor);
+  // The shop hears of the end before the run closes (at least once, in order).
+  await events.drained();
   if (order.create.status === 'REFUSED') {
     // A failed run frees the order id: the same id may be placed again with corrected content.
     throw ApplicationFailure.create({ type: 'PaymentCreateFailed', message: order.failureReason ?? 'the payment could not be created', nonRetryable: true });

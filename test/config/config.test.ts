@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_DEFAULT_CREDENTIALS, loadEmulatorConfig } from '@vipps-orders/vipps-emulator';
-import { ConfigError, DEV_ORDER_API_KEY, DEV_PAGE_SECRET, DEV_PII_SEALING_KEY, DEV_VIPPS_CREDENTIALS, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, loadWorkerTuning, redactConfig } from '../../src/config';
+import { ConfigError, DEV_ORDER_API_KEY, DEV_PAGE_SECRET, DEV_PII_SEALING_KEY, DEV_VIPPS_CREDENTIALS, loadOrderEventsSecret, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, loadWorkerTuning, redactConfig } from '../../src/config';
 import { loadCodecServerConfig, PUBLISHED_CODEC_SECRETS } from '../../src/security/codecServerConfig';
 import { loadFingerprintSecret, loadPayloadKeys } from '../../src/security/keyConfig';
 
@@ -46,6 +46,19 @@ describe('configuration', () => {
     expect(() => loadOrderPolicy({ ORDER_CAPTURE_RELEASE_MARGIN_MINUTES: '0' })).toThrow(/ORDER_CAPTURE_RELEASE_MARGIN_MINUTES/);
     expect(loadOrderPolicy({ ORDER_CAPTURE_RELEASE_MARGIN_MINUTES: '90' }).captureDeadlineReleaseMarginMs).toBe(90 * 60_000);
     expect(() => loadServiceConfig({ ORDER_API_KEY: 'short' })).toThrow(/ORDER_API_KEY: must be at least 12 characters/);
+  });
+
+  test('order events: an https URL (http only to this machine) goes into the policy; the worker needs a secret of 32+ characters', () => {
+    expect(loadOrderPolicy({}).orderEventsUrl).toBeUndefined();
+    expect(loadOrderPolicy({ ORDER_EVENTS_URL: 'https://shop.example/hooks/orders' }).orderEventsUrl).toBe('https://shop.example/hooks/orders');
+    expect(loadOrderPolicy({ ORDER_EVENTS_URL: 'http://127.0.0.1:8080/events' }).orderEventsUrl).toBe('http://127.0.0.1:8080/events');
+    expect(() => loadOrderPolicy({ ORDER_EVENTS_URL: 'http://shop.example/events' })).toThrow(/ORDER_EVENTS_URL: must be an https:\/\/ URL/);
+    expect(() => loadOrderPolicy({ ORDER_EVENTS_URL: 'not a url' })).toThrow(/ORDER_EVENTS_URL/);
+    expect(loadOrderEventsSecret({})).toBeUndefined();
+    expect(() => loadOrderEventsSecret({ ORDER_EVENTS_SECRET: 'short' })).toThrow(/ORDER_EVENTS_SECRET: must be at least 32 characters/);
+    const dir = mkdtempSync(join(tmpdir(), 'events-secret-'));
+    writeFileSync(join(dir, 'secret'), 'x'.repeat(40) + '\n');
+    expect(loadOrderEventsSecret({ ORDER_EVENTS_SECRET_FILE: join(dir, 'secret') })).toBe('x'.repeat(40));
   });
 
   test('the service has development defaults and derives its public URL from the port', () => {

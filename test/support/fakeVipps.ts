@@ -248,5 +248,10 @@ export class FakeVipps {
       p.receipts++;
       return { outcome: p.receipts > 1 ? ('already-attached' as const) : ('attached' as const) };
     },
+    // The shop's event endpoint: the fake records what the order announced (calls() shows every attempt).
+    deliverOrderEvent: async (input) => {
+      await this.enter(input.event.orderId, 'deliverOrderEvent', input);
+      return { status: 204 };
+    },
   };
 }

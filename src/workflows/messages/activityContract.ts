@@ -9,6 +9,7 @@
 import type { Amount } from '@vipps-orders/vipps/types';
 import type { PaymentState } from '@vipps-orders/vipps/types';
 import type { OrderLine } from '@vipps-orders/vipps/types';
+import type { OrderEventDelivery } from './orderEvents';
 
 export interface PaymentSnapshot {
   state: PaymentState;
@@ -62,6 +63,8 @@ export interface OrderActivities {
   cancelPayment(input: MoneyCallInput & { transactionOnly: boolean }): Promise<MoneyCallResult>;
   refundPayment(input: MoneyCallInput & { amount: Amount }): Promise<MoneyCallResult>;
   attachReceipt(input: { reference: string; orderLines: OrderLine[]; currency: Amount['currency'] }): Promise<{ outcome: 'attached' | 'already-attached' }>;
+  /** Posts one signed order event to the shop; a non-2xx answer or no answer is thrown (and retried). */
+  deliverOrderEvent(input: OrderEventDelivery): Promise<{ status: number }>;
 }
 
 /** What an activity puts in `ApplicationFailure.details[0]` when a call failed without a definite answer. */

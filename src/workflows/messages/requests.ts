@@ -30,6 +30,11 @@ export interface OrderPolicy {
   callRetryWindowMs: number;
   /** First wait before an unknown outcome is tried again with the same key; later waits grow sixfold, up to an hour. */
   unknownRetryBaseMs: number;
+  /**
+   * Where the order posts a signed event on every status change (ORDER_EVENTS_URL). Absent: no
+   * events, and no activity for them (older inputs have none, so their histories replay).
+   */
+  orderEventsUrl?: string;
 }
 
 export interface OrderWorkflowInput {

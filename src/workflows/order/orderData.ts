@@ -6,6 +6,7 @@
 import type { PaymentState } from '@vipps-orders/vipps/types';
 import type { WorkflowActivities } from '../runtime/activityProxies';
 import type { MoneyOp } from '../money/moneyOperation';
+import type { OrderEvent } from '../messages/orderEvents';
 import type { OrderWorkflowInput } from '../messages/requests';
 import type { CancelView, Money, OrderAlert, OrderError, OrderLineView, OrderStatus, TimelineEntry } from '../messages/views';
 
@@ -93,6 +94,8 @@ export interface OrderSnapshot {
   failureReason?: string;
   /** Bumped when something operators filter on changes (status, alerts, deadline). */
   searchVersion: number;
+  /** Order events to the shop (only with `policy.orderEventsUrl`): the status last announced, the last sequence number, what is still to post. */
+  events?: { lastStatus: OrderStatus; sequence: number; queue: OrderEvent[] };
 }
 
 export interface OrderData extends OrderSnapshot {

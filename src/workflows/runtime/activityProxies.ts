@@ -23,7 +23,13 @@ export interface WorkflowActivities {
    */
   money: ActivityInterfaceFor<OrderActivities>;
   receipt: ActivityInterfaceFor<OrderActivities>;
+  /** Order events to the shop: retried with backoff for up to three days, then given up (noted on the order). */
+  events: ActivityInterfaceFor<OrderActivities>;
 }
+
+/** A shop that is down for a while gets its events when it is back; one that stays down is not retried forever. */
+const EVENTS_RETRY: RetryPolicy = { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '10m' };
+export const ORDER_EVENTS_WINDOW_MS = 3 * 24 * 3600_000;
 
 const START_TO_CLOSE_MS = 20_000;
 
@@ -35,8 +41,8 @@ export function readWindowMs(policy: Pick<OrderPolicy, 'callRetryWindowMs'>): nu
 /** With a clock, every result, failure and timeout of these activities moves it (activityTime.ts). */
 export function activityProxies(policy: Pick<OrderPolicy, 'callRetryWindowMs'>, clock?: DecisionClock): WorkflowActivities {
   const window = policy.callRetryWindowMs;
-  const proxies = (scheduleToCloseMs: number): ActivityInterfaceFor<OrderActivities> => {
-    const options: ActivityOptions = { startToCloseTimeout: START_TO_CLOSE_MS, scheduleToCloseTimeout: scheduleToCloseMs, retry };
+  const proxies = (scheduleToCloseMs: number, retryPolicy: RetryPolicy = retry): ActivityInterfaceFor<OrderActivities> => {
+    const options: ActivityOptions = { startToCloseTimeout: START_TO_CLOSE_MS, scheduleToCloseTimeout: scheduleToCloseMs, retry: retryPolicy };
     const acts = proxyActivities<OrderActivities>(options);
     return clock ? followActivities(acts, clock, { startToCloseMs: START_TO_CLOSE_MS, scheduleToCloseMs }) : acts;
   };
@@ -46,5 +52,6 @@ export function activityProxies(policy: Pick<OrderPolicy, 'callRetryWindowMs'>, 
     create: proxies(Math.max(window, 60_000)),
     money: proxies(window),
     receipt: proxies(Math.max(window, 30 * 60_000)),
+    events: proxies(ORDER_EVENTS_WINDOW_MS, EVENTS_RETRY),
   };
 }
