@@ -136,18 +136,6 @@ export function loadOrderPolicy(env: Env = process.env): OrderPolicy {
   };
 }
 
-const OrderEventsEnv = z.object({
-  ORDER_EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
-  ORDER_EVENTS_SECRET_FILE: z.string().min(1).optional(),
-});
-
-/** Worker: the secret order events to the shop are signed with; undefined when events are not used. */
-export function loadOrderEventsSecret(env: Env = process.env): string | undefined {
-  const e = parse(OrderEventsEnv, env, 'order events');
-  const secret = e.ORDER_EVENTS_SECRET ?? (e.ORDER_EVENTS_SECRET_FILE ? readSecretFile('ORDER_EVENTS_SECRET_FILE', e.ORDER_EVENTS_SECRET_FILE) : undefined);
-  if (secret !== undefined && secret.length < 32) throw new ConfigError('Invalid order events configuration:\n  ORDER_EVENTS_SECRET_FILE: the secret must be at least 32 characters');
-  return secret;
-}
 
 const WorkerEnv = z.object({
   // 0 turns the cache off (the SDK allows 0 or at least 2).
@@ -284,14 +272,14 @@ export function realSecretProblem(variable: string, value: string | undefined, p
 }
 
 /** Secrets mounted as files (Docker/Kubernetes secrets); an empty or missing file is a config error. */
-function readSecretFile(variable: string, file: string): string {
+export function readSecretFile(variable: string, file: string, section = 'service'): string {
   let content: string;
   try {
     content = readFileSync(file, 'utf8').trim();
   } catch (err) {
-    throw new ConfigError(`Invalid service configuration:\n  ${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    throw new ConfigError(`Invalid ${section} configuration:\n  ${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
-  if (!content) throw new ConfigError(`Invalid service configuration:\n  ${variable}: ${file} is empty`);
+  if (!content) throw new ConfigError(`Invalid ${section} configuration:\n  ${variable}: ${file} is empty`);
   return content;
 }
 

@@ -5,7 +5,8 @@
 import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
 import { VippsClient } from '@vipps-orders/vipps';
 import { createActivities } from './activities';
-import { ConfigError, loadOrderEventsSecret, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, loadWorkerTuning, redactConfig } from './config';
+import { ConfigError, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, loadWorkerTuning, redactConfig } from './config';
+import { loadOrderEventsSecret } from './security/keyConfig';
 import { orderIdInActivityLogs } from './observability/activityLogContext';
 import { createLogger, type AppLogger } from './observability/logger';
 import { loadMetricsConfig } from './observability/metricsConfig';

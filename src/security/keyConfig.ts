@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { ConfigError, isVippsHost, loadVippsConfig, parseEnv, realSecretProblem } from '../config';
+import { ConfigError, isVippsHost, loadVippsConfig, parseEnv, readSecretFile, realSecretProblem } from '../config';
 import type { EncryptionKey } from './payloadCodec';
 
 /**
@@ -95,4 +95,17 @@ function readKeyFile(file: string): string {
     if (err instanceof ConfigError) throw err;
     throw new ConfigError(`Invalid payload encryption configuration:\n  PAYLOAD_ENCRYPTION_KEYS_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
   }
+}
+
+const OrderEventsEnv = z.object({
+  ORDER_EVENTS_SECRET: z.string().min(32, 'must be at least 32 characters (e.g. openssl rand -base64 32)').optional(),
+  ORDER_EVENTS_SECRET_FILE: z.string().min(1).optional(),
+});
+
+/** Worker: the secret order events to the shop are signed with; undefined when events are not used. */
+export function loadOrderEventsSecret(env: Env = process.env): string | undefined {
+  const e = parseEnv(OrderEventsEnv, env, 'order events');
+  const secret = e.ORDER_EVENTS_SECRET ?? (e.ORDER_EVENTS_SECRET_FILE ? readSecretFile('ORDER_EVENTS_SECRET_FILE', e.ORDER_EVENTS_SECRET_FILE, 'order events') : undefined);
+  if (secret !== undefined && secret.length < 32) throw new ConfigError('Invalid order events configuration:\n  ORDER_EVENTS_SECRET_FILE: the secret must be at least 32 characters');
+  return secret;
 }

@@ -7,7 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifyWebhook } from '@vipps-orders/vipps';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack';
+import type { LocalStack } from '../../scripts/local-stack';
+import { startE2eStack, stackApi } from '../support/e2eStack';
 import type { OrderEvent } from '../../src/workflows/messages/orderEvents';
 import type { OrderView, PlaceOrderResult } from '../../src/workflows/messages';
 import { eventually } from '../support/eventually';
@@ -44,18 +45,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
   const shopPort = (shop.address() as AddressInfo).port;
-  stack = await startLocalStack({
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    ephemeralPorts: true,
-    overrides: {
-      ORDER_EVENTS_URL: `http://127.0.0.1:${shopPort}/order-events`,
-      ORDER_EVENTS_SECRET: SECRET,
-      ORDER_POLL_INITIAL_SECONDS: '1',
-      ORDER_POLL_MAX_SECONDS: '2',
-      LOG_LEVEL: 'silent',
-      EMULATOR_LOG_LEVEL: 'silent',
-    },
-  });
+  stack = await startE2eStack({ ORDER_EVENTS_URL: `http://127.0.0.1:${shopPort}/order-events`, ORDER_EVENTS_SECRET: SECRET });
 }, 120_000);
 
 afterAll(async () => {
@@ -63,14 +53,7 @@ afterAll(async () => {
   await new Promise((resolve) => shop?.close(resolve));
 });
 
-async function api<T = OrderView>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${stack.serviceUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${stack.apiKey}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as T };
-}
+const api = stackApi(() => stack);
 
 test('a shop receives a signed event for every status change of an order, in order, and gets the one it failed again', async () => {
   const orderId = newOrderId('events');

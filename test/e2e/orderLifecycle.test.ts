@@ -4,7 +4,8 @@
  * switches. Every test checks the emulator's ledger: one capture per shipment, none before it.
  */
 import { VippsClient } from '@vipps-orders/vipps';
-import { startLocalStack, type LocalStack } from '../../scripts/local-stack';
+import type { LocalStack } from '../../scripts/local-stack';
+import { startE2eStack, stackApi } from '../support/e2eStack';
 import { loadVippsConfig } from '../../src/config';
 import type { OrderView, PlaceOrderResult } from '../../src/workflows/messages';
 import { eventually } from '../support/eventually';
@@ -17,18 +18,7 @@ let stack: LocalStack;
 
 beforeAll(async () => {
   quietTemporalLogs();
-  stack = await startLocalStack({
-    // A clean environment: nothing from the developer's shell leaks in.
-    env: { PATH: process.env.PATH, HOME: process.env.HOME },
-    ephemeralPorts: true,
-    overrides: {
-      ORDER_POLL_INITIAL_SECONDS: '1',
-      ORDER_POLL_MAX_SECONDS: '2',
-      EMULATOR_WEBHOOK_RETRY_SCHEDULE_MS: '200,400,800',
-      LOG_LEVEL: 'silent',
-      EMULATOR_LOG_LEVEL: 'silent',
-    },
-  });
+  stack = await startE2eStack({ EMULATOR_WEBHOOK_RETRY_SCHEDULE_MS: '200,400,800' });
 }, 120_000);
 
 afterAll(async () => {
@@ -39,14 +29,7 @@ afterEach(async () => {
   await emulator('DELETE', '/_emulator/faults');
 });
 
-async function api<T = OrderView>(method: string, path: string, body?: unknown): Promise<{ status: number; json: T }> {
-  const res = await fetch(`${stack.serviceUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${stack.apiKey}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
-    ...(body !== undefined && { body: JSON.stringify(body) }),
-  });
-  return { status: res.status, json: (await res.json()) as T };
-}
+const api = stackApi(() => stack);
 
 async function emulator<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${stack.emulatorUrl}${path}`, {
