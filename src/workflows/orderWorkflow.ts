@@ -43,6 +43,8 @@ const CANCELLED_RUN_RETURNS_VIEW = 'cancelled-run-returns-view';
 const CANCELLED_RUN_WAITS_FOR_OPERATOR = 'cancelled-run-waits-for-operator';
 /** Once Vipps has refused a release, the deadline does not send another one with a new key. */
 const NO_SECOND_RELEASE_AT_DEADLINE = 'no-second-release-at-deadline';
+/** A cancelled run waits for the receipt it is attaching (histories before it end without its outcome). */
+const RECEIPT_BEFORE_CANCELLED_END = 'receipt-before-cancelled-end';
 /** How long a cancelled run waits for accepted commands to be answered before it ends anyway. */
 const HANDLERS_GRACE = '1 minute';
 /** patched() id: a run past its event budget continues as new once its handlers finish (reached only by long runs). */
@@ -200,6 +202,10 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
         requestCancel(order, { reason: 'workflow cancelled' }, clock());
         await drive(new Alarm(time), (step) => step.kind === 'wait' && openOps(order).length === 0 && order.cancel?.status !== 'REQUESTED' && !(order.status === 'NEEDS_ATTENTION' && patched(CANCELLED_RUN_WAITS_FOR_OPERATOR)));
       }
+      // A receipt the cancellation cut short is still owed to an authorized payment; it is attached
+      // before the run ends, so the final view says how it went.
+      if (isAuthorized(order)) receipt.start();
+      if (receipt.running && patched(RECEIPT_BEFORE_CANCELLED_END)) await receipt.finished();
       refresh(order, clock());
       events.observe();
       operator.flush('nothing: the workflow was cancelled');

@@ -9,7 +9,7 @@ import { CancelledFailure } from '@temporalio/common';
 import type { OrderView } from '../../src/workflows/messages';
 import { newOrderId, sampleOrder } from '../support/orders';
 import { eventually } from '../support/eventually';
-import { authorizedOrder, useWorkflowKit } from '../support/workflowKit';
+import { authorizedOrder, finalView, useWorkflowKit } from '../support/workflowKit';
 
 jest.setTimeout(120_000);
 
@@ -130,4 +130,23 @@ test.concurrent('cancelled when Vipps refuses the release for good (6030): the r
   const acked = await orders.acknowledge(orderId, { alert: 'RELEASE_FAILED', reason: 'the reservation lapsed at the capture deadline' });
   expect(acked.order.status).toBe('CANCELLED');
   expect(await closed(orderId)).toEqual({ result: 'CANCELLED', taskFailures: 0 });
+});
+
+test.concurrent('cancelled while the receipt is being attached: no workflow task fails, the reservation is released, the receipt is attached before the run closes', async () => {
+  const orders = kit.client({}, 5_000);
+  const orderId = newOrderId();
+  const releaseReceipt = fake.hold(orderId, 'attachReceipt');
+  await authorizedOrder(kit, orders, orderId);
+  await eventually(() => expect(fake.count(orderId, 'attachReceipt')).toBe(1));
+
+  // The attach is cancelled with the run: nothing may be left rejected and unhandled.
+  await kit.h().temporal.env.client.workflow.getHandle(`order-${orderId}`).cancel();
+  await eventually(() => expect(fake.payment(orderId).aggregate.cancelled).toBe(54_800));
+  releaseReceipt();
+
+  expect(await closed(orderId)).toEqual({ result: 'CANCELLED', taskFailures: 0 });
+  const view = await finalView(kit, orderId);
+  expect(view.receipt.status).toBe('ATTACHED');
+  expect(fake.count(orderId, 'attachReceipt')).toBe(2);
+  expect(fake.payment(orderId).receipts).toBeGreaterThanOrEqual(1);
 });

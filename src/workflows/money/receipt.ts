@@ -26,7 +26,13 @@ export function startReceipt({ order, acts, clock }: StepContext, changed: () =>
       order.receipt = { status: 'ATTACHED' };
       note(order, clock(), result.outcome === 'already-attached' ? 'receipt was already attached' : 'receipt attached');
     } catch (err) {
-      if (isCancellation(err)) throw err;
+      if (isCancellation(err)) {
+        // A workflow cancellation cut the attach short (it ran in the run's root scope). Nothing
+        // awaits this promise then, and a rejection nobody handles fails every workflow task of the
+        // run, so it ends quietly: the receipt is still owed, and the compensation starts it again.
+        task = undefined;
+        return;
+      }
       const error = describeFailure('attachReceipt', err, nowIso(clock()));
       order.receipt = { status: 'FAILED', error };
       recordError(order, clock(), error);
