@@ -9,7 +9,7 @@ import tseslint from 'typescript-eslint';
 const root = import.meta.dirname;
 
 /** The packages' public entries (their package.json `exports`); nothing outside a package reaches past them. */
-const VIPPS_ENTRIES = ['./src/index.ts', './src/schemas/index.ts', './src/operationKeys.ts', './src/schemas/constants.ts', './src/schemas/zodIssues.ts', './src/schemas/types.ts'];
+const VIPPS_ENTRIES = ['./src/index.ts', './src/schemas/index.ts', './src/operationKeys.ts', './src/schemas/constants.ts', './src/schemas/zodIssues.ts', './src/schemas/types.ts', './src/salesUnits/index.ts'];
 const EMULATOR_ENTRIES = ['./src/index.ts'];
 
 export default tseslint.config(
@@ -78,7 +78,7 @@ export default tseslint.config(
               target: ['./src', './scripts', './bench', './test', './packages/vipps-emulator'],
               from: './packages/vipps',
               except: VIPPS_ENTRIES,
-              message: 'Import @vipps-orders/vipps, @vipps-orders/vipps/schemas or @vipps-orders/vipps/keys, not its files.',
+              message: 'Import @vipps-orders/vipps or one of its entries (schemas, keys, sales-units), not its files.',
             },
             {
               target: ['./scripts', './bench', './test', './packages/vipps/test'],

@@ -29,6 +29,8 @@ import { loadCodecServerConfig } from '../src/security/codecServerConfig';
 import { createOrderClient } from '../src/orders/factory';
 import type { OrderClient } from '../src/orders/orderClient';
 import { registerWebhook } from '../src/registerWebhook';
+import { clientConfigFor, loadSalesUnits } from '../src/salesUnits/unitConfig';
+import { unitWebhookUrl } from '../src/http/webhooks/webhookRoutes';
 import { temporalSettings } from '../src/temporal/connection';
 import { orderDataConverter, payloadCodecFromEnv, temporalClientOptions } from '../src/temporal/dataConverter';
 import { createWorker } from '../src/worker';
@@ -68,7 +70,7 @@ export interface LocalStack {
   temporalUiUrl?: string;
   apiKey: string;
   /** An order's return URL, with its token, as the order gives it to Vipps. */
-  returnUrl(orderId: string): string;
+  returnUrl(orderId: string, salesUnit?: string): string;
   orders: OrderClient;
   /** An order client like the service's with another order policy (tests that vary the policy per order). */
   ordersWithPolicy(policy: Partial<OrderPolicy>): OrderClient;
@@ -217,7 +219,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     env.LOG_LEVEL ??= 'warn';
     if (temporalUiUrl) env.TEMPORAL_UI_URL ??= temporalUiUrl;
     let config: ServiceConfig = loadServiceConfig(env);
-    if (emulator) {
+    const units = loadSalesUnits(env);
+    if (emulator && units.fromFile) {
+      // Each unit's own receiver path, registered with that unit's keys and MSN; its secret is the unit's.
+      for (const unit of units.registry.units) {
+        const url = unitWebhookUrl(webhookUrl(config), unit.name);
+        const registration = await registerWebhook(new VippsClient(clientConfigFor(units, unit)), url, true);
+        unit.webhookSecrets = [registration.secret];
+        log(`Webhook: ${url} registered at the emulator for sales unit ${unit.name} (MSN ${unit.msn})`);
+      }
+    } else if (emulator) {
       const vipps = new VippsClient(loadVippsConfig(env));
       const registration = await registerWebhook(vipps, webhookUrl(config), true);
       config = { ...config, webhookSecret: registration.secret };
@@ -235,7 +246,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       await running;
     };
     cleanups.push(() => stopWorker());
-    const orders = createOrderClient(client, env, config, options.policy);
+    const orders = createOrderClient(client, env, config, options.policy, units);
     const metrics = new ServiceMetrics();
     const app = await buildService({ config, orders, metrics, ...(options.serviceLogger && { logger: options.serviceLogger }) });
     await app.listen({ port: servicePort, host: config.host });
@@ -250,9 +261,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       namespace,
       ...(temporalUiUrl && { temporalUiUrl }),
       apiKey: config.orderApiKey,
-      returnUrl: (orderId: string) => returnUrl(config.publicUrl, config.pageSecret, orderId),
+      returnUrl: (orderId: string, salesUnit?: string) => returnUrl(config.publicUrl, config.pageSecret, orderId, salesUnit),
       orders,
-      ordersWithPolicy: (policy) => createOrderClient(client, env, config, { ...options.policy, ...policy }),
+      ordersWithPolicy: (policy) => createOrderClient(client, env, config, { ...options.policy, ...policy }, units),
       client,
       async restartWorker() {
         await stopWorker();

@@ -3,8 +3,9 @@
  * the same task queue. Temporal connection from the standard TEMPORAL_* environment.
  */
 import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
-import { VippsClient } from '@vipps-orders/vipps';
 import { createActivities } from './activities';
+import { loadSalesUnits } from './salesUnits/unitConfig';
+import { VippsClients } from './salesUnits/vippsClients';
 import { ConfigError, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, loadWorkerTuning, redactConfig } from './config';
 import { loadOrderEventsSecret } from './security/keyConfig';
 import { orderIdInActivityLogs } from './observability/activityLogContext';
@@ -31,14 +32,15 @@ export interface WorkerSetup {
 export async function createWorker({ env = process.env, temporal, quiet = false, logger, workflowsPath }: WorkerSetup = {}): Promise<Worker> {
   const log = logger ?? createLogger({ level: quiet ? 'warn' : (env.LOG_LEVEL ?? 'info'), name: 'worker' });
   const vippsConfig = loadVippsConfig(env);
-  const vipps = new VippsClient(vippsConfig, { onRequest: observeVippsCalls(Runtime.instance().metricMeter, log) });
+  const units = loadSalesUnits(env);
+  const vipps = new VippsClients(units, { onRequest: observeVippsCalls(Runtime.instance().metricMeter, log) });
   const pii = new PiiSealer(loadPiiSealingKey(env, vippsConfig));
   const orderEventsSecret = loadOrderEventsSecret(env);
   const dataConverter = orderDataConverter(env);
   const { connection, namespace } = temporal ?? (await connectWorker());
   const taskQueue = loadTaskQueue(env);
   const tuning = loadWorkerTuning(env);
-  log.info({ taskQueue, namespace, tuning, vipps: redactConfig(vippsConfig), tracing: currentTracing().enabled }, 'worker starting');
+  log.info({ taskQueue, namespace, tuning, vipps: redactConfig(vippsConfig), salesUnits: units.registry.units.map((u) => `${u.name} (${u.msn})`), tracing: currentTracing().enabled }, 'worker starting');
   const maxCachedWorkflows = tuning.maxCachedWorkflows;
   return Worker.create({
     connection,

@@ -1,6 +1,7 @@
 import { ApplicationFailure, log } from '@temporalio/activity';
 import type { PiiSealer } from '../security/piiSealing';
-import { VippsApiError, type VippsClient } from '@vipps-orders/vipps';
+import { VippsApiError, VippsClient } from '@vipps-orders/vipps';
+import type { VippsClients } from '../salesUnits/vippsClients';
 import type { GetPaymentResponse, ModificationResponse } from '@vipps-orders/vipps/schemas';
 import type { MoneyCallResult, OrderActivities, PaymentSnapshot, VippsRefusal } from '../workflows/messages/activityContract';
 import { withFinishTime } from './finishTime';
@@ -8,7 +9,8 @@ import { orderEventActivities, type OrderEventSigning } from './orderEvents';
 import { toActivityFailure } from './vippsFailures';
 
 export interface ActivityDeps {
-  vipps: VippsClient;
+  /** One client per sales unit (the worker's), or one client for every call (tests). */
+  vipps: VippsClients | VippsClient;
   /** How order events to the shop are signed (ORDER_EVENTS_SECRET). */
   orderEvents?: OrderEventSigning;
   /** Opens the sealed customer phone; without it, sealed phones are ignored (the landing page asks instead). */
@@ -62,10 +64,12 @@ async function moneyCall(fn: () => Promise<ModificationResponse>): Promise<Money
  * its Idempotency-Key, so retries and restarts always repeat the same key. Each result and failure
  * carries the time it finished, which the order's clock follows (finishTime.ts).
  */
-export function createActivities({ vipps, pii, orderEvents = {} }: ActivityDeps): OrderActivities {
+export function createActivities({ vipps: clients, pii, orderEvents = {} }: ActivityDeps): OrderActivities {
+  const vippsFor = (salesUnit: string | undefined): VippsClient => (clients instanceof VippsClient ? clients : clients.for(salesUnit));
   return withFinishTime({
     ...orderEventActivities(orderEvents),
-    async createPayment(input) {
+    async createPayment(input, salesUnit) {
+      const vipps = vippsFor(salesUnit);
       const phoneNumber = input.sealedCustomerPhone && pii ? pii.open(input.sealedCustomerPhone) : undefined;
       try {
         const created = await vipps.createPayment(
@@ -92,16 +96,17 @@ export function createActivities({ vipps, pii, orderEvents = {} }: ActivityDeps)
       }
     },
 
-    async getPayment(reference) {
+    async getPayment(reference, salesUnit) {
       try {
-        return { found: true, payment: snapshot(await vipps.getPayment(reference)) };
+        return { found: true, payment: snapshot(await vippsFor(salesUnit).getPayment(reference)) };
       } catch (err) {
         if (err instanceof VippsApiError && err.status === 404) return { found: false };
         throw toActivityFailure(err);
       }
     },
 
-    async getPaymentEvents(reference) {
+    async getPaymentEvents(reference, salesUnit) {
+      const vipps = vippsFor(salesUnit);
       try {
         // The log first: whatever it shows, the read after it shows too.
         const events = await vipps.getPaymentEventLog(reference);
@@ -115,18 +120,18 @@ export function createActivities({ vipps, pii, orderEvents = {} }: ActivityDeps)
       }
     },
 
-    capturePayment: (input) =>
-      moneyCall(() => vipps.capturePayment(input.reference, { modificationAmount: input.amount }, { idempotencyKey: input.idempotencyKey })),
+    capturePayment: (input, salesUnit) =>
+      moneyCall(() => vippsFor(salesUnit).capturePayment(input.reference, { modificationAmount: input.amount }, { idempotencyKey: input.idempotencyKey })),
 
-    cancelPayment: (input) =>
-      moneyCall(() => vipps.cancelPayment(input.reference, { cancelTransactionOnly: input.transactionOnly }, { idempotencyKey: input.idempotencyKey })),
+    cancelPayment: (input, salesUnit) =>
+      moneyCall(() => vippsFor(salesUnit).cancelPayment(input.reference, { cancelTransactionOnly: input.transactionOnly }, { idempotencyKey: input.idempotencyKey })),
 
-    refundPayment: (input) =>
-      moneyCall(() => vipps.refundPayment(input.reference, { modificationAmount: input.amount }, { idempotencyKey: input.idempotencyKey })),
+    refundPayment: (input, salesUnit) =>
+      moneyCall(() => vippsFor(salesUnit).refundPayment(input.reference, { modificationAmount: input.amount }, { idempotencyKey: input.idempotencyKey })),
 
-    async attachReceipt(input) {
+    async attachReceipt(input, salesUnit) {
       try {
-        await vipps.addReceipt(input.reference, { orderLines: input.orderLines, bottomLine: { currency: input.currency, receiptNumber: input.reference } });
+        await vippsFor(salesUnit).addReceipt(input.reference, { orderLines: input.orderLines, bottomLine: { currency: input.currency, receiptNumber: input.reference } });
         return { outcome: 'attached' as const };
       } catch (err) {
         // Receipts are immutable: 409 means ours (or an earlier attempt's) is already there.

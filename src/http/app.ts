@@ -63,7 +63,7 @@ export async function buildService({ config, orders, metrics = new ServiceMetric
     clockSkewMs: config.webhookClockSkewMs,
     onOutcome: (outcome) => metrics.webhooks.inc({ outcome }),
   });
-  await app.register(orderRoutes, { orders, apiKey: config.orderApiKey, currency: config.currency });
+  await app.register(orderRoutes, { orders, apiKey: config.orderApiKey, currency: config.currency, ...(orders.units && { units: orders.units }) });
   await app.register(returnPage, {
     orders,
     waitMs: config.returnPageWaitMs,

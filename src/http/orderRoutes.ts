@@ -3,10 +3,12 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CommandResult, OrderClient } from '../orders/orderClient';
 import type { OrderCurrency } from '../orders/placeOrderRequest';
 import { apiKeyGuard } from './apiKeyAuth';
-import { orderApiSchemas } from './schemas/orderApi';
+import { orderApiSchemas, unitRouteSchemas } from './schemas/orderApi';
+import type { SalesUnits } from '../salesUnits/unitConfig';
 
 export interface OrderRouteOptions {
   orders: OrderClient;
+  units?: SalesUnits;
   apiKey: string;
   currency: OrderCurrency;
 }
@@ -25,38 +27,50 @@ function sendCommandResult(reply: FastifyReply, result: CommandResult): FastifyR
  */
 export default function orderRoutes(parent: FastifyInstance, opts: OrderRouteOptions): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
-  const { orders } = opts;
-  const schemas = orderApiSchemas(opts.currency);
+  const { orders, units } = opts;
+  const several = units?.fromFile && units.registry.units.length > 1 ? { units: units.registry.units } : undefined;
+  const schemas = orderApiSchemas(opts.currency, several);
   app.addHook('onRequest', apiKeyGuard(opts.apiKey));
 
   app.post('/orders', { bodyLimit: BODY_LIMIT, schema: schemas.placeOrder }, async (request, reply) => {
     const placed = await orders.placeOrder(request.body);
-    return reply.code(201).header('Location', `/orders/${placed.orderId}`).send(placed);
+    const location = placed.salesUnit ? `/sales-units/${placed.salesUnit}/orders/${placed.orderId}` : `/orders/${placed.orderId}`;
+    return reply.code(201).header('Location', location).send(placed);
   });
 
-  app.get('/orders/:orderId', { schema: schemas.getOrder }, async (request) =>
-    orders.getOrder(request.params.orderId, { live: request.query.live === 'true' }),
+  // `/orders/{orderId}…`: the orders of a one-unit deployment.
+  orderCommandRoutes(app, '', schemas, () => orders);
+  // `/sales-units/{salesUnit}/orders/{orderId}…`: every unit's orders (an unknown unit is a 404 naming salesUnit).
+  if (units?.fromFile) orderCommandRoutes(app, '/sales-units/:salesUnit', unitRouteSchemas(schemas), (params) => orders.forUnit(params.salesUnit!));
+}
+
+type CommandSchemas = Pick<ReturnType<typeof orderApiSchemas>, 'getOrder' | 'ship' | 'cancel' | 'refund' | 'acknowledge' | 'retryCapture'>;
+
+function orderCommandRoutes(app: FastifyInstance, base: string, schemas: CommandSchemas, pick: (params: { orderId: string; salesUnit?: string }) => OrderClient): void {
+  const typed = app.withTypeProvider<ZodTypeProvider>();
+  typed.get(`${base}/orders/:orderId`, { schema: schemas.getOrder }, async (request) =>
+    pick(request.params).getOrder(request.params.orderId, { live: request.query.live === 'true' }),
   );
 
-  app.post('/orders/:orderId/shipments', { bodyLimit: BODY_LIMIT, schema: schemas.ship }, async (request, reply) =>
-    sendCommandResult(reply, await orders.ship(request.params.orderId, request.body)),
+  typed.post(`${base}/orders/:orderId/shipments`, { bodyLimit: BODY_LIMIT, schema: schemas.ship }, async (request, reply) =>
+    sendCommandResult(reply, await pick(request.params).ship(request.params.orderId, request.body)),
   );
 
-  app.post('/orders/:orderId/cancel', { schema: schemas.cancel }, async (request, reply) =>
-    sendCommandResult(reply, await orders.cancel(request.params.orderId, request.body ?? {}, request.headers['idempotency-key'])),
+  typed.post(`${base}/orders/:orderId/cancel`, { schema: schemas.cancel }, async (request, reply) =>
+    sendCommandResult(reply, await pick(request.params).cancel(request.params.orderId, request.body ?? {}, request.headers['idempotency-key'])),
   );
 
-  app.post('/orders/:orderId/refunds', { schema: schemas.refund }, async (request, reply) =>
-    sendCommandResult(reply, await orders.refund(request.params.orderId, request.body)),
+  typed.post(`${base}/orders/:orderId/refunds`, { schema: schemas.refund }, async (request, reply) =>
+    sendCommandResult(reply, await pick(request.params).refund(request.params.orderId, request.body)),
   );
 
   /** Operator command: an over-capture, shortfall or outside change is explained, so the order can settle. */
-  app.post('/orders/:orderId/acknowledge', { schema: schemas.acknowledge }, async (request, reply) =>
-    sendCommandResult(reply, await orders.acknowledge(request.params.orderId, request.body)),
+  typed.post(`${base}/orders/:orderId/acknowledge`, { schema: schemas.acknowledge }, async (request, reply) =>
+    sendCommandResult(reply, await pick(request.params).acknowledge(request.params.orderId, request.body)),
   );
 
   /** Operator command: try failed captures again once the cause is fixed. */
-  app.post('/orders/:orderId/retry-capture', { schema: schemas.retryCapture }, async (request, reply) =>
-    sendCommandResult(reply, await orders.retryCapture(request.params.orderId)),
+  typed.post(`${base}/orders/:orderId/retry-capture`, { schema: schemas.retryCapture }, async (request, reply) =>
+    sendCommandResult(reply, await pick(request.params).retryCapture(request.params.orderId)),
   );
 }

@@ -5,11 +5,12 @@ import { loadFingerprintSecret } from '../security/keyConfig';
 import { PiiSealer } from '../security/piiSealing';
 import { returnUrl } from '../security/returnLinks';
 import { OrderClient } from './orderClient';
+import { loadSalesUnits, type SalesUnits } from '../salesUnits/unitConfig';
 
 type Env = Record<string, string | undefined>;
 
 /** The order client as the service and the starter configure it from the environment. */
-export function createOrderClient(client: Client, env: Env = process.env, service: ServiceConfig = loadServiceConfig(env), policy: Partial<OrderPolicy> = {}): OrderClient {
+export function createOrderClient(client: Client, env: Env = process.env, service: ServiceConfig = loadServiceConfig(env), policy: Partial<OrderPolicy> = {}, units: SalesUnits = loadSalesUnits(env)): OrderClient {
   return new OrderClient({
     client,
     taskQueue: loadTaskQueue(env),
@@ -18,8 +19,9 @@ export function createOrderClient(client: Client, env: Env = process.env, servic
     // A secret of its own: the sealing key opens phone numbers, this one only tells requests apart.
     fingerprintSecret: loadFingerprintSecret(env),
     // With a token only this order's customer has (see returnLinks.ts).
-    returnUrlFor: (orderId) => returnUrl(service.publicUrl, service.pageSecret, orderId),
+    returnUrlFor: (orderId, salesUnit) => returnUrl(service.publicUrl, service.pageSecret, orderId, salesUnit),
     commandTimeoutMs: service.orderStartTimeoutMs,
     currency: service.currency,
+    units,
   });
 }

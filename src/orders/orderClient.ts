@@ -13,7 +13,7 @@ import {
   refundUpdate,
   retryCaptureUpdate,
   shipUpdate,
-  workflowIdFor,
+  type OrderPolicy,
   type OrderView,
   type PaymentEventSignal,
   type PlaceOrderResult,
@@ -30,6 +30,9 @@ import { placeOrderRequestFor } from './placeOrderRequest';
 import { refundAfterSettlement } from './refundAfterSettlement';
 import { orderErrorFor } from './temporalErrors';
 import { TIMED_OUT, parseCommand as parse, withTimeout } from './waiting';
+import { orderWorkflowId, type OrderScope } from './orderScope';
+import type { SalesUnit } from '@vipps-orders/vipps/sales-units';
+import type { SalesUnits } from '../salesUnits/unitConfig';
 
 export type { CommandResult, OrderClientOptions } from './clientOptions';
 export type { OrderSummary } from './orderList';
@@ -40,9 +43,50 @@ export type { OrderSummary } from './orderList';
  */
 export class OrderClient {
   readonly reads: OrderReader;
+  private readonly scope: OrderScope;
+  private readonly byUnit = new Map<string, OrderClient>();
 
   constructor(private readonly opts: OrderClientOptions) {
-    this.reads = new OrderReader(opts.client);
+    const unit = opts.unit ?? opts.units?.registry.implicit;
+    this.scope = { ...(unit && { unit }), named: opts.units?.fromFile ?? false };
+    this.reads = new OrderReader(opts.client, this.scope);
+  }
+
+  /** The units of this service (SALES_UNITS_FILE, or the one of VIPPS_* variables). */
+  get units(): SalesUnits | undefined {
+    return this.opts.units;
+  }
+
+  /** The sales unit this client's orders belong to; undefined on a service of several units until `forUnit`. */
+  get salesUnit(): SalesUnit | undefined {
+    return this.scope.unit;
+  }
+
+  /**
+   * The client for one sales unit's orders (`dk`, `no-web`, …): the same order id on two units is
+   * two orders. An unknown name is an OrderCommandError naming `salesUnit`.
+   */
+  forUnit(name: string): OrderClient {
+    if (this.scope.unit?.name === name) return this;
+    const cached = this.byUnit.get(name);
+    if (cached) return cached;
+    const unit = this.opts.units?.registry.get(name);
+    if (!unit) {
+      const known = this.opts.units?.registry.names() ?? [];
+      const reason = `unknown sales unit "${name}" (this service has ${known.join(', ') || 'one unnamed unit'})`;
+      throw new OrderCommandError('order_not_found', `salesUnit: ${reason}`, { issues: [{ field: 'salesUnit', reason }] });
+    }
+    const client = new OrderClient({ ...this.opts, unit, policy: policyFor(unit, this.opts.policy), currency: unit.currency ?? this.opts.currency });
+    this.byUnit.set(name, client);
+    return client;
+  }
+
+  private withUnit(placed: PlaceOrderResult): PlaceOrderResult {
+    return this.scope.named && this.scope.unit ? { ...placed, salesUnit: this.scope.unit.name } : placed;
+  }
+
+  private wid(orderId: string): string {
+    return orderWorkflowId(this.scope, orderId);
   }
 
   get temporal(): Client {
@@ -51,8 +95,22 @@ export class OrderClient {
 
   /** Creates the order (or joins the same one) and returns as soon as Vipps has given the redirect URL. */
   async placeOrder(raw: unknown): Promise<PlaceOrderResult> {
-    const req = parse(placeOrderRequestFor(this.opts.currency ?? 'NOK'), raw);
-    const { fingerprint, start } = orderStartFor(req, this.opts);
+    const named = (raw as { salesUnit?: unknown } | null)?.salesUnit;
+    if (named !== undefined && this.opts.units && (typeof named !== 'string' || named !== this.scope.unit?.name)) {
+      if (typeof named !== 'string') throw invalidUnit('must be the name of a sales unit');
+      let unitClient: OrderClient;
+      try {
+        unitClient = this.forUnit(named);
+      } catch (err) {
+        throw err instanceof OrderCommandError ? invalidUnit(err.message.replace(/^salesUnit: /, '')) : err;
+      }
+      return unitClient.placeOrder(raw);
+    }
+    const unit = this.scope.unit;
+    if (!unit && this.opts.units) throw invalidUnit(`is required: this service has several sales units (${this.opts.units.registry.names().join(', ')})`);
+    const rules = unit && this.scope.named ? { currency: unit.currency ?? 'NOK', salesUnit: unit.name, minimumAmount: unit.minimumAmount, ...(unit.market && { market: unit.market }) } : (this.opts.currency ?? 'NOK');
+    const req = parse(placeOrderRequestFor(rules), raw);
+    const { fingerprint, start } = orderStartFor(req, this.opts, this.scope);
     try {
       const update = await this.opts.client.workflow.startUpdateWithStart(placeOrderUpdate, {
         args: [{ requestFingerprint: fingerprint }],
@@ -63,7 +121,7 @@ export class OrderClient {
       if (result === TIMED_OUT) {
         throw new OrderCommandError('still_processing', 'the payment is not created yet; repeat the same request to get the redirect URL');
       }
-      return result;
+      return this.withUnit(result);
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return this.placedBefore(req.orderId, fingerprint);
       throw await this.mapError(err, req.orderId);
@@ -75,7 +133,7 @@ export class OrderClient {
     const glance = await this.reads.glance(orderId);
     const view = await this.reads.settledView(orderId).catch(() => undefined);
     if (glance?.memo?.requestFingerprint === fingerprint && view?.payment.redirectUrl) {
-      return { orderId, workflowId: workflowIdFor(orderId), redirectUrl: view.payment.redirectUrl };
+      return this.withUnit({ orderId, workflowId: this.wid(orderId), redirectUrl: view.payment.redirectUrl });
     }
     throw new OrderCommandError('order_conflict', `order ${orderId} already exists (${view?.status ?? 'closed'}) with other content`, view ? { order: view } : {});
   }
@@ -123,10 +181,10 @@ export class OrderClient {
         // The order settled in the meantime (or is just settling): refund on its own then.
         const settling = err instanceof OrderCommandError && err.code === 'order_conflict' && /refunds now run on their own|is settled/.test(err.message);
         if (!settling) throw err;
-        await this.opts.client.workflow.getHandle(workflowIdFor(orderId)).result().catch(() => undefined);
+        await this.opts.client.workflow.getHandle(this.wid(orderId)).result().catch(() => undefined);
       }
     }
-    return refundAfterSettlement(this.opts, this.reads, orderId, req);
+    return refundAfterSettlement(this.opts, this.scope, this.reads, orderId, req);
   }
 
   async retryCapture(orderId: string): Promise<CommandResult> {
@@ -219,7 +277,7 @@ export class OrderClient {
   }
 
   private handle(orderId: string): WorkflowHandle<typeof orderWorkflow> {
-    return this.opts.client.workflow.getHandle<typeof orderWorkflow>(workflowIdFor(orderId));
+    return this.opts.client.workflow.getHandle<typeof orderWorkflow>(this.wid(orderId));
   }
 
   private async command(
@@ -246,3 +304,17 @@ const MONEY_ACTIVITIES: ReadonlySet<string> = new Set(['capturePayment', 'cancel
 const SIGNAL_DEADLINE_MS = 5_000;
 /** How long the return page watches for the webhook's authorization before it wakes the order itself. */
 const RETURN_WATCH_MS = 1_500;
+
+function invalidUnit(reason: string): OrderCommandError {
+  return new OrderCommandError('invalid_command', `salesUnit: ${reason}`, { issues: [{ field: 'salesUnit', reason }] });
+}
+
+/** The unit's own capture rules over the service's (ORDER_CAPTURE_* variables). */
+function policyFor(unit: SalesUnit, base: OrderPolicy): OrderPolicy {
+  return {
+    ...base,
+    ...(unit.captureDeadlineDays !== undefined && { captureDeadlineFallbackMs: unit.captureDeadlineDays * 24 * 3600_000 }),
+    ...(unit.captureDeadlinePolicy !== undefined && { captureDeadlinePolicy: unit.captureDeadlinePolicy }),
+    ...(!unit.partialCapture && { fullCaptureOnly: true as const }),
+  };
+}

@@ -17,7 +17,8 @@ import { WorkflowFailedError, WorkflowNotFoundError, type Client, type WorkflowE
 import type { LoadedDataConverter } from '@temporalio/common';
 import { decodeOptionalSinglePayload } from '@temporalio/common/lib/internal-non-workflow';
 import { temporal } from '@temporalio/proto';
-import { getOrderQuery, refundWorkflowIdFor, workflowIdFor, type OrderStatus, type OrderView, type RefundOutcome, type RefundView } from '../workflows/messages';
+import { orderWorkflowId, refundWorkflowId, unitFilter, type OrderScope } from './orderScope';
+import { getOrderQuery, type OrderStatus, type OrderView, type RefundOutcome, type RefundView } from '../workflows/messages';
 import type { orderWorkflow } from '../workflows/orderWorkflow';
 import { OrderAmountMinor, OrderStatusAttribute, OrderAlerts, VippsReference } from '../workflows/messages/searchAttributes';
 import { expandViewMemo, isViewMemo, VIEW_MEMO_KEY } from '../workflows/messages/viewMemo';
@@ -43,13 +44,16 @@ export interface OrderGlance {
 const EventType = temporal.api.enums.v1.EventType;
 
 export class OrderReader {
-  constructor(private readonly client: Client) {}
+  constructor(
+    private readonly client: Client,
+    private readonly scope: OrderScope = { named: false },
+  ) {}
 
   /** Status and summary from the workflow's description; undefined when there is no such order. */
   async glance(orderId: string): Promise<OrderGlance | undefined> {
     let d: WorkflowExecutionDescription;
     try {
-      d = await this.client.workflow.getHandle(workflowIdFor(orderId)).describe();
+      d = await this.client.workflow.getHandle(orderWorkflowId(this.scope, orderId)).describe();
     } catch (err) {
       if (err instanceof WorkflowNotFoundError) return undefined;
       throw err;
@@ -62,7 +66,7 @@ export class OrderReader {
    * final result with later refunds.
    */
   async view(orderId: string, opts: { live?: boolean } = {}): Promise<OrderView> {
-    const handle = this.client.workflow.getHandle<typeof orderWorkflow>(workflowIdFor(orderId));
+    const handle = this.client.workflow.getHandle<typeof orderWorkflow>(orderWorkflowId(this.scope, orderId));
     const d = await handle.describe();
     if (d.status.name !== 'RUNNING') return this.settledView(orderId);
     const kept = opts.live ? undefined : (this.memoView(orderId, d) ?? this.pendingView(orderId, d));
@@ -88,7 +92,7 @@ export class OrderReader {
     const memo = d.memo as { order?: OrderMemo; [VIEW_MEMO_KEY]?: unknown } | undefined;
     const kept = memo?.[VIEW_MEMO_KEY];
     if (!memo?.order || !isViewMemo(kept)) return undefined;
-    const view = expandViewMemo(orderId, workflowIdFor(orderId), memo.order, kept);
+    const view = expandViewMemo(orderId, orderWorkflowId(this.scope, orderId), memo.order, kept);
     const attempt = d.raw.pendingWorkflowTask?.attempt ?? 0;
     if (attempt > 1) return { ...view, busy: true, waitingFor: `unknown: the order's workflow task is failing (attempt ${attempt}); this is its last known view` };
     return view;
@@ -106,7 +110,7 @@ export class OrderReader {
 
   /** A settled order: the view its workflow ended with, plus refunds made since, each by its own workflow. */
   async settledView(orderId: string): Promise<OrderView> {
-    const handle = this.client.workflow.getHandle<typeof orderWorkflow>(workflowIdFor(orderId));
+    const handle = this.client.workflow.getHandle<typeof orderWorkflow>(orderWorkflowId(this.scope, orderId));
     let view: OrderView;
     try {
       view = await handle.result();
@@ -135,7 +139,7 @@ export class OrderReader {
     const status = glance.status === 'UNKNOWN' ? 'PENDING_PAYMENT' : glance.status;
     return {
       orderId: glance.orderId,
-      workflowId: workflowIdFor(glance.orderId),
+      workflowId: orderWorkflowId(this.scope, glance.orderId),
       status,
       amount: memo?.amount ?? { value: 0, currency: 'NOK' },
       description: memo?.description ?? '',
@@ -161,7 +165,7 @@ export class OrderReader {
     const reason = err.cause?.message ?? err.message;
     return {
       orderId,
-      workflowId: workflowIdFor(orderId),
+      workflowId: orderWorkflowId(this.scope, orderId),
       status: 'PAYMENT_FAILED',
       amount: memo?.amount ?? { value: 0, currency: 'NOK' },
       description: memo?.description ?? '',
@@ -184,7 +188,7 @@ export class OrderReader {
   /** Refund workflows of a settled order (visibility: may lag a moment behind a refund just made). */
   async refundsAfterSettlement(orderId: string): Promise<RefundView[]> {
     const out: RefundView[] = [];
-    const query = `WorkflowType = 'refundWorkflow' AND ${VippsReference.name} = '${orderId}'`;
+    const query = `WorkflowType = 'refundWorkflow' AND ${VippsReference.name} = '${orderId}'${unitFilter(this.scope)}`;
     for await (const wf of this.client.workflow.list({ query })) {
       if (wf.status.name !== 'COMPLETED') continue;
       const outcome = (await this.client.workflow.getHandle(wf.workflowId, wf.runId).result()) as RefundOutcome;
@@ -202,9 +206,9 @@ export class OrderReader {
    */
   async refundableAfterSettlement(orderId: string, view: OrderView, refundId: string): Promise<number> {
     let inFlight = 0;
-    const query = `WorkflowType = 'refundWorkflow' AND ${VippsReference.name} = '${orderId}' AND ExecutionStatus = 'Running'`;
+    const query = `WorkflowType = 'refundWorkflow' AND ${VippsReference.name} = '${orderId}' AND ExecutionStatus = 'Running'${unitFilter(this.scope)}`;
     for await (const wf of this.client.workflow.list({ query })) {
-      if (wf.workflowId !== refundWorkflowIdFor(orderId, refundId)) inFlight += wf.typedSearchAttributes.get(OrderAmountMinor) ?? 0;
+      if (wf.workflowId !== refundWorkflowId(this.scope, orderId, refundId)) inFlight += wf.typedSearchAttributes.get(OrderAmountMinor) ?? 0;
     }
     const { captured, refunded } = view.payment.aggregate;
     return Math.max(0, captured - refunded - inFlight);
@@ -212,13 +216,13 @@ export class OrderReader {
 
   /** The newest order view in the history: the result of the last completed Update. */
   async lastKnownView(orderId: string): Promise<OrderView | undefined> {
-    const history = await this.client.workflow.getHandle(workflowIdFor(orderId)).fetchHistory();
+    const history = await this.client.workflow.getHandle(orderWorkflowId(this.scope, orderId)).fetchHistory();
     return lastViewIn(history.events ?? [], this.client.options.loadedDataConverter);
   }
 
   /** Starts a refund after settlement, or joins the one with the same id. */
   refundHandle(orderId: string, refundId: string) {
-    return this.client.workflow.getHandle(refundWorkflowIdFor(orderId, refundId));
+    return this.client.workflow.getHandle(refundWorkflowId(this.scope, orderId, refundId));
   }
 }
 

@@ -1,7 +1,8 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import { workflowIdFor, type OrderStatus, type OrderWorkflowInput } from '../workflows/messages';
+import type { OrderStatus, OrderWorkflowInput } from '../workflows/messages';
+import { orderWorkflowId, type OrderScope } from './orderScope';
 import { formatMoney } from '../workflows/messages/money';
-import { OrderAmountMinor, OrderStatusAttribute, VippsReference } from '../workflows/messages/searchAttributes';
+import { MarketAttribute, OrderAmountMinor, OrderStatusAttribute, SalesUnitAttribute, VippsReference } from '../workflows/messages/searchAttributes';
 import type { orderWorkflow } from '../workflows/orderWorkflow';
 import type { OrderClientOptions } from './clientOptions';
 import { requestFingerprint } from './fingerprint';
@@ -9,14 +10,16 @@ import type { OrderMemo } from './orderReads';
 import type { PlaceOrderRequest } from './placeOrderRequest';
 
 /** How a parsed placing request starts its order workflow: the input, memo, search attributes and UI texts. */
-export function orderStartFor(req: PlaceOrderRequest, opts: OrderClientOptions): { fingerprint: string; start: WithStartWorkflowOperation<typeof orderWorkflow> } {
+export function orderStartFor(req: PlaceOrderRequest, opts: OrderClientOptions, scope: OrderScope = { named: false }): { fingerprint: string; start: WithStartWorkflowOperation<typeof orderWorkflow> } {
   const fingerprint = requestFingerprint(opts.fingerprintSecret, req);
+  const named = scope.named ? scope.unit : undefined;
   const input: OrderWorkflowInput = {
     orderId: req.orderId,
+    ...(named && { salesUnit: named.name }),
     amount: req.amount,
     description: req.description,
     orderLines: req.orderLines,
-    returnUrl: opts.returnUrlFor(req.orderId),
+    returnUrl: opts.returnUrlFor(req.orderId, named?.name),
     requestFingerprint: fingerprint,
     policy: opts.policy,
     viewMemo: true,
@@ -31,7 +34,7 @@ export function orderStartFor(req: PlaceOrderRequest, opts: OrderClientOptions):
     ...(req.returnUrl && { shopReturnUrl: req.returnUrl }),
   };
   const start = new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
-    workflowId: workflowIdFor(req.orderId),
+    workflowId: orderWorkflowId(scope, req.orderId),
     taskQueue: opts.taskQueue,
     args: [input],
     // A retried POST joins the running order. A settled order's id is never used for a second
@@ -42,9 +45,10 @@ export function orderStartFor(req: PlaceOrderRequest, opts: OrderClientOptions):
       { key: OrderStatusAttribute, value: 'PENDING_PAYMENT' satisfies OrderStatus },
       { key: VippsReference, value: req.orderId },
       { key: OrderAmountMinor, value: req.amount.value },
+      ...(named ? [{ key: SalesUnitAttribute, value: named.name }, ...(named.market ? [{ key: MarketAttribute, value: named.market }] : [])] : []),
     ],
     memo: { order: memo },
-    staticSummary: `Order ${req.orderId}: ${formatMoney(req.amount)}`,
+    staticSummary: `Order ${req.orderId}${named ? ` (${named.name})` : ''}: ${formatMoney(req.amount)}`,
     staticDetails: staticDetails(req),
   });
   return { fingerprint, start };

@@ -11,6 +11,7 @@
  */
 import { z } from 'zod';
 import { AbsoluteUri, Amount, isLoopbackHost, MAX_AMOUNT_MINOR, MIN_AMOUNT_MINOR, OrderLine, uriProblem } from '@vipps-orders/vipps/schemas';
+import { PhoneNumberError, toMsisdn, type Market } from '@vipps-orders/vipps/sales-units';
 import { OrderId } from '../workflows/messages/commandSchemas';
 import { formatMoney } from '../workflows/messages/money';
 
@@ -75,26 +76,77 @@ const ProductUrl = AbsoluteUri.refine((value) => ['http:', 'https:'].includes(ne
 
 const StrictOrderLine = OrderLine.safeExtend({ productUrl: ProductUrl.nullish() }).strict();
 
-/** The placing request for a sales unit that takes `currency`. */
-export function placeOrderRequestFor(currency: OrderCurrency) {
+/** What the placing request needs to know of its sales unit. */
+export interface PlacingRules {
+  currency: OrderCurrency;
+  /** Named in messages; absent for the unit of VIPPS_* variables. */
+  salesUnit?: string;
+  /** The unit's own minimum, when above Vipps' for the currency. */
+  minimumAmount?: number;
+  /** With a market, a local phone number becomes its MSISDN and one of another country is refused. */
+  market?: Market;
+}
+
+/** The placing request for a sales unit (a currency alone: the unit of VIPPS_CURRENCY). */
+export function placeOrderRequestFor(rules: OrderCurrency | PlacingRules) {
+  const { currency, salesUnit, minimumAmount, market } = typeof rules === 'string' ? ({ currency: rules } as PlacingRules) : rules;
+  const minimum = Math.max(MIN_AMOUNT_MINOR[currency], minimumAmount ?? 0);
+  const whose = salesUnit === undefined ? 'this sales unit (VIPPS_CURRENCY)' : `sales unit ${salesUnit}`;
+  return requestSchema({
+    // Chosen before this schema runs (OrderClient.placeOrder); repeated here it must be this unit.
+    salesUnit: (salesUnit === undefined ? z.never({ error: 'this service has one sales unit; leave salesUnit out' }) : z.literal(salesUnit)).optional(),
+    currency: z.literal(currency, { error: `must be ${currency}, the currency of ${whose}` }),
+    value: z
+      .int()
+      .min(minimum, `must be at least ${minimum} (${formatMoney({ value: minimum, currency })}, ${minimum > MIN_AMOUNT_MINOR[currency] ? `the minimum of sales unit ${salesUnit}` : 'the Vipps minimum'})`)
+      .max(MAX_AMOUNT_MINOR),
+    phoneNumber: market === undefined ? PlaceOrderRequest.shape.customer.unwrap().shape.phoneNumber : marketPhone(market),
+  });
+}
+
+/**
+ * The placing request on a service of several sales units, as the HTTP route checks it before
+ * the unit is known: `salesUnit` names one of them; the unit's own rules (its currency, minimum,
+ * phone numbers of its market) are checked next, by `placeOrderRequestFor` of that unit.
+ */
+export function placeOrderRequestForUnits(units: readonly { name: string; currency?: OrderCurrency }[]) {
+  const names = units.map((u) => u.name) as [string, ...string[]];
+  const currencies = [...new Set(units.map((u) => u.currency ?? 'NOK'))] as [OrderCurrency, ...OrderCurrency[]];
+  return requestSchema({
+    salesUnit: z.enum(names, { error: `must be one of ${names.join(', ')}` }).meta({ description: 'the sales unit the order belongs to' }),
+    currency: z.enum(currencies, { error: `must be the sales unit's currency (${currencies.join(', ')})` }),
+    value: z.int().min(1).max(MAX_AMOUNT_MINOR),
+    phoneNumber: z.string().min(1).max(30).meta({ description: "the customer's mobile number in the unit's market, international or local" }),
+  });
+}
+
+function requestSchema(parts: { salesUnit: z.ZodType; currency: z.ZodType<OrderCurrency>; value: z.ZodType<number, number>; phoneNumber: z.ZodType<string> }) {
   const shape = PlaceOrderRequest.shape;
-  const minimum = MIN_AMOUNT_MINOR[currency];
   return z
     .strictObject({
       orderId: shape.orderId,
-      amount: z.strictObject({
-        currency: z.literal(currency, { error: `must be ${currency}, the currency of this sales unit (VIPPS_CURRENCY)` }),
-        value: z
-          .int()
-          .min(minimum, `must be at least ${minimum} (${formatMoney({ value: minimum, currency })}, the Vipps minimum)`)
-          .max(MAX_AMOUNT_MINOR),
-      }),
+      salesUnit: parts.salesUnit,
+      amount: z.strictObject({ currency: parts.currency, value: parts.value }),
       description: shape.description,
-      customer: z.strictObject(shape.customer.unwrap().shape).optional(),
+      customer: z.strictObject({ phoneNumber: parts.phoneNumber }).optional(),
       orderLines: z.array(StrictOrderLine).min(1).max(200),
       returnUrl: ShopReturnUrl.optional(),
     })
+    .transform(({ salesUnit: _unit, ...req }) => req)
     .pipe(checkedAcrossFields);
+}
+
+/** A phone number of the market, as the MSISDN Vipps takes (`+47 912 34 567` → `4791234567`). */
+function marketPhone(market: Market) {
+  return z.string().max(30).transform((value, ctx) => {
+    try {
+      return toMsisdn(value, market);
+    } catch (err) {
+      if (!(err instanceof PhoneNumberError)) throw err;
+      ctx.addIssue({ code: 'custom', message: err.message });
+      return z.NEVER;
+    }
+  });
 }
 
 /**

@@ -1,8 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { FAILURE_TYPES, getRefundQuery, refundWorkflowIdFor, type OrderError, type OrderView, type RefundOutcome, type RefundRequest } from '../workflows/messages';
+import { FAILURE_TYPES, getRefundQuery, type OrderError, type OrderView, type RefundOutcome, type RefundRequest } from '../workflows/messages';
 import { formatMoney } from '../workflows/messages/money';
-import { OrderAmountMinor, VippsReference } from '../workflows/messages/searchAttributes';
+import { OrderAmountMinor, SalesUnitAttribute, VippsReference } from '../workflows/messages/searchAttributes';
+import { refundWorkflowId, type OrderScope } from './orderScope';
 import type { refundWorkflow } from '../workflows/refundWorkflow';
 import type { CommandResult, OrderClientOptions } from './clientOptions';
 import { OrderCommandError } from './errors';
@@ -15,7 +16,7 @@ import { TIMED_OUT, withTimeout } from './waiting';
  * which a repeated request joins. The order's own figures are checked first, so a refund that
  * cannot be done starts nothing and calls no one.
  */
-export async function refundAfterSettlement(opts: OrderClientOptions, reads: OrderReader, orderId: string, req: RefundRequest): Promise<CommandResult> {
+export async function refundAfterSettlement(opts: OrderClientOptions, scope: OrderScope, reads: OrderReader, orderId: string, req: RefundRequest): Promise<CommandResult> {
   const order = await reads.settledView(orderId).catch(() => undefined);
   if (!order) throw new OrderCommandError('order_conflict', `order ${orderId} has no settled view to refund against`);
   if (req.amount.currency !== order.amount.currency) {
@@ -35,7 +36,7 @@ export async function refundAfterSettlement(opts: OrderClientOptions, reads: Ord
       throw new OrderCommandError('order_conflict', `amount ${formatMoney(req.amount)} exceeds what can be refunded (${formatMoney({ value: available, currency: req.amount.currency })})`, { order });
     }
   }
-  const handle = await startRefund(opts, reads, orderId, req);
+  const handle = await startRefund(opts, scope, reads, orderId, req);
   const outcome = await withTimeout(
     handle.result().catch((err: unknown) => {
       // Refused by the payment's own figures before anything was sent: a conflict, and the id stays free.
@@ -60,24 +61,25 @@ export async function refundAfterSettlement(opts: OrderClientOptions, reads: Ord
   return { order: view, complete: true };
 }
 
-async function startRefund(opts: OrderClientOptions, reads: OrderReader, orderId: string, req: RefundRequest): Promise<WorkflowHandle<typeof refundWorkflow>> {
+async function startRefund(opts: OrderClientOptions, scope: OrderScope, reads: OrderReader, orderId: string, req: RefundRequest): Promise<WorkflowHandle<typeof refundWorkflow>> {
   try {
     return await opts.client.workflow.start<typeof refundWorkflow>('refundWorkflow', {
-      workflowId: refundWorkflowIdFor(orderId, req.refundId),
+      workflowId: refundWorkflowId(scope, orderId, req.refundId),
       taskQueue: opts.taskQueue,
-      args: [{ orderId, refundId: req.refundId, amount: req.amount, policy: opts.policy }],
+      args: [{ orderId, refundId: req.refundId, amount: req.amount, policy: opts.policy, ...(scope.named && scope.unit && { salesUnit: scope.unit.name }) }],
       workflowIdConflictPolicy: 'USE_EXISTING',
       // A refund refused before anything was sent fails its run, which frees the id again.
       workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: [
         { key: VippsReference, value: orderId },
         { key: OrderAmountMinor, value: req.amount.value },
+        ...(scope.named && scope.unit ? [{ key: SalesUnitAttribute, value: scope.unit.name }] : []),
       ],
       staticSummary: `Refund ${req.refundId} of order ${orderId}: ${formatMoney(req.amount)}`,
     });
   } catch (err) {
     // Done before (a repeat): its result is the answer.
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return opts.client.workflow.getHandle(refundWorkflowIdFor(orderId, req.refundId));
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return opts.client.workflow.getHandle(refundWorkflowId(scope, orderId, req.refundId));
     throw await orderErrorFor(err, orderId, reads);
   }
 }

@@ -8,21 +8,24 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  */
 const TOKEN_LENGTH = 32; // base64url characters: 192 bits
 
-export function returnToken(pageSecret: string, orderId: string): string {
-  return createHmac('sha256', pageSecret).update(`return-page\0${orderId}`).digest('base64url').slice(0, TOKEN_LENGTH);
+/** With a sales unit (SALES_UNITS_FILE) the token covers it too: the same order id on another unit is another order. */
+export function returnToken(pageSecret: string, orderId: string, salesUnit?: string): string {
+  const subject = salesUnit === undefined ? `return-page\0${orderId}` : `return-page\0${salesUnit}\0${orderId}`;
+  return createHmac('sha256', pageSecret).update(subject).digest('base64url').slice(0, TOKEN_LENGTH);
 }
 
-export function returnTokenMatches(pageSecret: string, orderId: string, presented: unknown): boolean {
+export function returnTokenMatches(pageSecret: string, orderId: string, presented: unknown, salesUnit?: string): boolean {
   if (typeof presented !== 'string' || presented.length !== TOKEN_LENGTH) return false;
-  return timingSafeEqual(Buffer.from(presented), Buffer.from(returnToken(pageSecret, orderId)));
+  return timingSafeEqual(Buffer.from(presented), Buffer.from(returnToken(pageSecret, orderId, salesUnit)));
 }
 
-/** The page Vipps sends the customer back to: `<publicUrl>/orders/<id>/return?t=<token>`. */
-export function returnUrl(publicUrl: string, pageSecret: string, orderId: string): string {
-  return `${publicUrl}/orders/${encodeURIComponent(orderId)}/return?t=${returnToken(pageSecret, orderId)}`;
+/** The page Vipps sends the customer back to: `<publicUrl>[/sales-units/<unit>]/orders/<id>/return?t=<token>`. */
+export function returnUrl(publicUrl: string, pageSecret: string, orderId: string, salesUnit?: string): string {
+  return `${publicUrl}${returnPath(pageSecret, orderId, false, salesUnit)}`;
 }
 
 /** The same page as a path, for the page's own refresh. */
-export function returnPath(pageSecret: string, orderId: string, auto = false): string {
-  return `/orders/${encodeURIComponent(orderId)}/return?t=${returnToken(pageSecret, orderId)}${auto ? '&auto=1' : ''}`;
+export function returnPath(pageSecret: string, orderId: string, auto = false, salesUnit?: string): string {
+  const unit = salesUnit === undefined ? '' : `/sales-units/${encodeURIComponent(salesUnit)}`;
+  return `${unit}/orders/${encodeURIComponent(orderId)}/return?t=${returnToken(pageSecret, orderId, salesUnit)}${auto ? '&auto=1' : ''}`;
 }

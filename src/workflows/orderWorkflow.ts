@@ -72,7 +72,7 @@ export async function orderWorkflow(input: OrderWorkflowInput): Promise<OrderVie
   };
   registerHandlers(rt);
   const operator = new OperatorView(order);
-  const ctx: StepContext = { order, clock, acts: activityProxies(input.policy, time) };
+  const ctx: StepContext = { order, clock, acts: activityProxies(input.policy, time, input.salesUnit) };
   const receipt = startReceipt(ctx, rt.changed);
   const events = startOrderEvents(ctx, rt.changed);
   if (!input.resume) note(order, clock(), 'order placed', formatMoney(input.amount));

@@ -25,13 +25,15 @@ export interface RefundWorkflowInput {
   refundId: string;
   amount: RefundRequest['amount'];
   policy: Pick<OrderPolicy, 'callRetryWindowMs' | 'unknownRetryBaseMs'>;
+  /** The order's sales unit (see OrderWorkflowInput.salesUnit). */
+  salesUnit?: string;
 }
 
 export async function refundWorkflow(raw: RefundWorkflowInput): Promise<RefundOutcome> {
   const orderId = parseCommand(OrderId, raw.orderId);
   const req = parseCommand(RefundRequest, { refundId: raw.refundId, amount: raw.amount });
   const now = () => new Date().toISOString();
-  const { money: moneyActivities, read: readActivities } = activityProxies(raw.policy);
+  const { money: moneyActivities, read: readActivities } = activityProxies(raw.policy, undefined, raw.salesUnit);
   const op = newMoneyOp({ id: `refund:${req.refundId}`, kind: 'refund', key: refundKey(orderId, req.refundId), amount: req.amount, at: now() });
   let alerted = false;
   setHandler(getRefundQuery, () => view(op, req.refundId));

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { OrderCommandError } from '../../orders/errors';
@@ -81,7 +81,7 @@ function notPaidReason(paymentState: string | undefined): string {
   }
 }
 
-function render(shown: Shown, opts: ReturnPageOptions): { title: string; html: string; refresh?: Refresh } {
+function render(shown: Shown, opts: ReturnPageOptions, salesUnit?: string): { title: string; html: string; refresh?: Refresh } {
   const total = shown.total ? money(shown.total.value, shown.total.currency) : '';
   const lines = shown.lines.map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(money(l.totalAmount, shown.total?.currency ?? ''))}</td></tr>`).join('');
   const summary = `<table><tr><th>Item</th><th>Price</th></tr>${lines}<tr><td><strong>Total</strong></td><td class="total" id="amount">${esc(total)}</td></tr></table>
@@ -114,7 +114,7 @@ function render(shown: Shown, opts: ReturnPageOptions): { title: string; html: s
     return {
       title,
       html: `${heading(title)}<p class="notice">Approve the payment in Vipps MobilePay. This page updates by itself when it is done.</p>${summary}`,
-      refresh: { seconds: AUTO_REFRESH_SECONDS, url: returnPath(opts.pageSecret, shown.orderId, true) },
+      refresh: { seconds: AUTO_REFRESH_SECONDS, url: returnPath(opts.pageSecret, shown.orderId, true, salesUnit) },
     };
   }
   if (shown.status === 'CANCELLED') {
@@ -167,26 +167,26 @@ export default function returnPage(parent: FastifyInstance, opts: ReturnPageOpti
     reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').send(page(title, body, refresh ? { refresh } : {}));
   const unknown = (reply: FastifyReply, status: number, why: string) => send(reply, status, 'Unknown order', `<h1>Unknown order</h1><p>${why}</p>${opts.shopUrl ? `<p><a href="${esc(opts.shopUrl)}">Back to ${esc(opts.merchantName)}</a></p>` : ''}`);
 
-  // The HTML page answers a bad link itself (documentOnly): a JSON error is no use to a customer.
-  app.get('/orders/:orderId/return', { schema: returnPageSchema, validatorCompiler: documentOnly }, async (request, reply) => {
+  const show = async (request: FastifyRequest, reply: FastifyReply, salesUnit: string | undefined) => {
     const parsed = OrderId.safeParse((request.params as { orderId?: unknown }).orderId);
     if (!parsed.success) return unknown(reply, 400, 'The link is not valid.');
     const orderId = parsed.data;
     const query = request.query as { auto?: unknown; t?: unknown };
     // Before anything is read: a wrong token gets the same page as an order that does not exist.
-    if (!returnTokenMatches(opts.pageSecret, orderId, query.t)) return unknown(reply, 404, 'We could not find this order.');
+    if (!returnTokenMatches(opts.pageSecret, orderId, query.t, salesUnit)) return unknown(reply, 404, 'We could not find this order.');
     const autoRefresh = query.auto === '1';
     try {
-      const glance = await opts.orders.glance(orderId);
+      const orders = salesUnit === undefined ? opts.orders : opts.orders.forUnit(salesUnit);
+      const glance = await orders.glance(orderId);
       if (!glance) return unknown(reply, 404, 'We could not find this order.');
       let shown: Shown;
-      if (!glance.running) shown = fromView(await opts.orders.getOrder(orderId));
-      else if (isIn(FINAL_STATUSES, glance.status) || (glance.status === 'PENDING_PAYMENT' && !autoRefresh && visits.mayWake(orderId))) {
+      if (!glance.running) shown = fromView(await orders.getOrder(orderId));
+      else if (isIn(FINAL_STATUSES, glance.status) || (glance.status === 'PENDING_PAYMENT' && !autoRefresh && visits.mayWake(`${salesUnit ?? ''}:${orderId}`))) {
         // Settled but not yet closed: customerReturned waits (free) for the result, which says why.
-        const view = await opts.orders.customerReturned(orderId, opts.waitMs);
+        const view = await orders.customerReturned(orderId, opts.waitMs);
         shown = view ? fromView(view) : fromGlance(glance);
       } else shown = fromGlance(glance);
-      const { title, html: body, refresh } = render(shown, opts);
+      const { title, html: body, refresh } = render(shown, opts, salesUnit);
       return send(reply, 200, title, body, refresh);
     } catch (err) {
       if (err instanceof OrderCommandError && err.code === 'order_not_found') return unknown(reply, 404, 'We could not find this order.');
@@ -195,5 +195,16 @@ export default function returnPage(parent: FastifyInstance, opts: ReturnPageOpti
       }
       throw err;
     }
-  });
+  };
+
+  // The HTML page answers a bad link itself (documentOnly): a JSON error is no use to a customer.
+  app.get('/orders/:orderId/return', { schema: returnPageSchema, validatorCompiler: documentOnly }, (request, reply) => show(request, reply, undefined));
+  // An order of one sales unit (SALES_UNITS_FILE): its return link names the unit.
+  if (opts.orders.units?.fromFile) {
+    app.get(
+      '/sales-units/:salesUnit/orders/:orderId/return',
+      { schema: { ...returnPageSchema, operationId: 'customerReturnPageInSalesUnit', params: z.object({ salesUnit: z.string(), orderId: OrderId }) }, validatorCompiler: documentOnly },
+      (request, reply) => show(request, reply, String((request.params as { salesUnit: unknown }).salesUnit)),
+    );
+  }
 }

@@ -5,19 +5,27 @@
  */
 import { z } from 'zod';
 import { AcknowledgeRequest, CancelRequest, OrderId, RefundRequest, ShipRequest } from '../../workflows/messages/commandSchemas';
-import { placeOrderRequestFor, type OrderCurrency } from '../../orders/placeOrderRequest';
+import { SALES_UNIT_NAME } from '@vipps-orders/vipps/sales-units';
+import { placeOrderRequestFor, placeOrderRequestForUnits, type OrderCurrency } from '../../orders/placeOrderRequest';
 import { errorBody, type ApiErrorCode } from './errors';
 import { OrderView } from './orderView';
 
 /** Marks a route whose body may be left out (@fastify/swagger marks every body required); see openApi.ts. */
 export const OPTIONAL_BODY = 'x-body-optional';
 
-export const OrderIdParams = z.object({ orderId: OrderId.meta({ description: 'the order id, which is also the Vipps reference', example: 'shop-10001' }) });
+const orderIdParam = OrderId.meta({ description: 'the order id, which is also the Vipps reference', example: 'shop-10001' });
+export const OrderIdParams = z.object({ orderId: orderIdParam });
+/** An order of one sales unit: the same order id on two units is two orders. */
+export const UnitOrderParams = z.object({
+  salesUnit: z.string().regex(SALES_UNIT_NAME, 'must be a sales unit name (lower-case letters, digits and -)').meta({ description: 'the sales unit (its name in SALES_UNITS_FILE)', example: 'dk' }),
+  orderId: orderIdParam,
+});
 
 export const PlacedOrder = z
   .object({
     orderId: z.string(),
     workflowId: z.string(),
+    salesUnit: z.string().optional().meta({ description: 'the sales unit the order belongs to (with SALES_UNITS_FILE)' }),
     redirectUrl: z.string().meta({ description: 'send the customer here (the Vipps MobilePay landing page)' }),
   })
   .meta({ id: 'PlacedOrder' });
@@ -63,19 +71,26 @@ const tags = ['Orders'];
 
 const ViewWhileRunning = json(OrderView, 'the order view while the command is still running (repeat the request to see it finish)');
 
-export function orderApiSchemas(currency: OrderCurrency) {
+/** Units as the API describes them: their names and currencies (with SALES_UNITS_FILE). */
+export interface ApiUnits {
+  units: readonly { name: string; currency?: OrderCurrency }[];
+}
+
+export function orderApiSchemas(currency: OrderCurrency, several?: ApiUnits) {
   return {
     placeOrder: {
       operationId: 'placeOrder',
       summary: 'Place an order: creates the Vipps payment and returns the redirect URL',
       description:
         'Checked before anything starts: a bad request is a 400 naming each field, and the order id stays free. ' +
-        `The currency must be ${currency} (VIPPS_CURRENCY), the amount at least Vipps' minimum, returnUrl https (http only for localhost). ` +
+        (several
+          ? `salesUnit names the unit (${several.units.map((u) => `${u.name}: ${u.currency ?? 'NOK'}`).join(', ')}); the currency must be the unit's, the amount at least its minimum, a phone number one of its market's. `
+          : `The currency must be ${currency} (VIPPS_CURRENCY), the amount at least Vipps' minimum, returnUrl https (http only for localhost). `) +
         'The same request again returns the same order; other content for a used id is a 409. ' +
         'If Vipps refuses the payment (422) or does not answer (502), the order id is free again: place it again with corrected content.',
       tags,
       security,
-      body: placeOrderRequestFor(currency).meta({ examples: [placeOrderExample(currency)] }),
+      body: (several ? placeOrderRequestForUnits(several.units) : placeOrderRequestFor(currency)).meta({ examples: [several ? { ...placeOrderExample(several.units[0]!.currency ?? 'NOK'), salesUnit: several.units[0]!.name } : placeOrderExample(currency)] }),
       response: {
         201: json(PlacedOrder, 'the payment is created; send the customer to redirectUrl'),
         ...errorResponses({ 400: ['invalid_command', 'invalid_request'] as const, 409: ['order_conflict'], 422: ['vipps_rejected'], 502: ['payment_create_failed'], ...COMMON, ...BODY_ERRORS }),
@@ -168,5 +183,25 @@ export function orderApiSchemas(currency: OrderCurrency) {
         ...errorResponses({ ...PATH_ERRORS, 409: ['order_conflict'], 422: ['vipps_rejected'], ...COMMON, ...BODY_ERRORS }),
       },
     },
+  };
+}
+
+type RouteSchemas = ReturnType<typeof orderApiSchemas>;
+
+/** The same routes for one sales unit's orders, under /sales-units/{salesUnit}/orders/{orderId}…. */
+export function unitRouteSchemas(schemas: RouteSchemas) {
+  const inUnit = <T extends { operationId: string; summary: string; params: typeof OrderIdParams }>(route: T) => ({
+    ...route,
+    operationId: `${route.operationId}InSalesUnit`,
+    summary: `${route.summary} (an order of one sales unit)`,
+    params: UnitOrderParams,
+  });
+  return {
+    getOrder: inUnit(schemas.getOrder),
+    ship: inUnit(schemas.ship),
+    cancel: inUnit(schemas.cancel),
+    refund: inUnit(schemas.refund),
+    acknowledge: inUnit(schemas.acknowledge),
+    retryCapture: inUnit(schemas.retryCapture),
   };
 }

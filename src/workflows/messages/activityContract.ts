@@ -53,19 +53,27 @@ export interface MoneyCallInput {
   idempotencyKey: string;
 }
 
+/**
+ * Every Vipps call takes the order's sales unit (its name in SALES_UNITS_FILE) last; absent for
+ * orders that name none (a one-unit deployment's, and those placed before units existed). The
+ * workflow adds it to every call in one place (runtime/activityProxies.ts).
+ */
 export interface OrderActivities {
-  createPayment(input: CreatePaymentInput): Promise<CreatePaymentResult>;
-  getPayment(reference: string): Promise<PaymentRead>;
+  createPayment(input: CreatePaymentInput, salesUnit?: string): Promise<CreatePaymentResult>;
+  getPayment(reference: string, salesUnit?: string): Promise<PaymentRead>;
   /** The payment's event log and a fresh read, to prove what happened to an operation with unknown outcome. */
-  getPaymentEvents(reference: string): Promise<{ events: PaymentEventRecord[]; payment: PaymentSnapshot }>;
-  capturePayment(input: MoneyCallInput & { amount: Amount }): Promise<MoneyCallResult>;
+  getPaymentEvents(reference: string, salesUnit?: string): Promise<{ events: PaymentEventRecord[]; payment: PaymentSnapshot }>;
+  capturePayment(input: MoneyCallInput & { amount: Amount }, salesUnit?: string): Promise<MoneyCallResult>;
   /** `transactionOnly` cancels only a payment not yet authorized (else 6060); otherwise it releases what is left. */
-  cancelPayment(input: MoneyCallInput & { transactionOnly: boolean }): Promise<MoneyCallResult>;
-  refundPayment(input: MoneyCallInput & { amount: Amount }): Promise<MoneyCallResult>;
-  attachReceipt(input: { reference: string; orderLines: OrderLine[]; currency: Amount['currency'] }): Promise<{ outcome: 'attached' | 'already-attached' }>;
+  cancelPayment(input: MoneyCallInput & { transactionOnly: boolean }, salesUnit?: string): Promise<MoneyCallResult>;
+  refundPayment(input: MoneyCallInput & { amount: Amount }, salesUnit?: string): Promise<MoneyCallResult>;
+  attachReceipt(input: { reference: string; orderLines: OrderLine[]; currency: Amount['currency'] }, salesUnit?: string): Promise<{ outcome: 'attached' | 'already-attached' }>;
   /** Posts one signed order event to the shop; a non-2xx answer or no answer is thrown (and retried). */
   deliverOrderEvent(input: OrderEventDelivery): Promise<{ status: number }>;
 }
+
+/** The activities that call Vipps, and so take the order's sales unit. */
+export const VIPPS_ACTIVITIES = ['createPayment', 'getPayment', 'getPaymentEvents', 'capturePayment', 'cancelPayment', 'refundPayment', 'attachReceipt'] as const satisfies readonly (keyof OrderActivities)[];
 
 /** What an activity puts in `ApplicationFailure.details[0]` when a call failed without a definite answer. */
 export interface VippsFailureDetails extends FinishTime {

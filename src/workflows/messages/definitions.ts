@@ -7,8 +7,12 @@ import type { AcknowledgeRequest, CancelRequest, PaymentEventSignal, PlaceOrderU
 import type { PlaceOrderResult } from './requests';
 import type { OrderView, RefundView } from './views';
 
-export function workflowIdFor(orderId: string): string {
-  return `order-${orderId}`;
+/**
+ * `order-<orderId>`, or `order-<unit>:<orderId>` for a sales unit of SALES_UNITS_FILE (the same
+ * order id on two units is two orders). `:` cannot occur in unit names or order ids.
+ */
+export function workflowIdFor(orderId: string, unitPrefix?: string): string {
+  return unitPrefix === undefined ? `order-${orderId}` : `order-${unitPrefix}:${orderId}`;
 }
 
 /**
@@ -18,8 +22,8 @@ export function workflowIdFor(orderId: string): string {
  * workflows started with the earlier `refund-<orderId>-<refundId>` are still found by their
  * `VippsReference`, and a repeat under the new id reuses the same Vipps key, so it cannot refund twice.)
  */
-export function refundWorkflowIdFor(orderId: string, refundId: string): string {
-  return `refund-${orderId}.${refundId}`;
+export function refundWorkflowIdFor(orderId: string, refundId: string, unitPrefix?: string): string {
+  return unitPrefix === undefined ? `refund-${orderId}.${refundId}` : `refund-${unitPrefix}:${orderId}.${refundId}`;
 }
 
 export const placeOrderUpdate = defineUpdate<PlaceOrderResult, [PlaceOrderUpdateArgs]>('placeOrder');

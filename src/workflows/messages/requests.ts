@@ -35,10 +35,20 @@ export interface OrderPolicy {
    * events, and no activity for them (older inputs have none, so their histories replay).
    */
   orderEventsUrl?: string;
+  /**
+   * The sales unit must capture in full (Vipps answers 6140 to a partial capture): a shipment that
+   * leaves a paid line behind is refused before anything is marked shipped. Absent: partial is fine.
+   */
+  fullCaptureOnly?: true;
 }
 
 export interface OrderWorkflowInput {
   orderId: string;
+  /**
+   * The sales unit's name in SALES_UNITS_FILE: every Vipps call of the order is made for it.
+   * Absent for a deployment configured by VIPPS_* variables (and orders placed before units).
+   */
+  salesUnit?: string;
   amount: Amount;
   description: string;
   orderLines: OrderLine[];
@@ -64,5 +74,7 @@ export interface OrderWorkflowInput {
 export interface PlaceOrderResult {
   orderId: string;
   workflowId: string;
+  /** The order's sales unit, on a service with SALES_UNITS_FILE. */
+  salesUnit?: string;
   redirectUrl: string;
 }

@@ -14,4 +14,8 @@ export const OrderAlerts = defineSearchAttributeKey('OrderAlerts', SearchAttribu
 // Order amount in minor units (øre), to filter or sort orders by value.
 export const OrderAmountMinor = defineSearchAttributeKey('OrderAmountMinor', SearchAttributeType.INT);
 
-export const ORDER_SEARCH_ATTRIBUTES = [OrderStatusAttribute, VippsReference, CaptureDeadline, OrderAlerts, OrderAmountMinor] as const;
+// The sales unit's name (SALES_UNITS_FILE) and its market (NO, DK, FI); set at start, absent for a VIPPS_* deployment's orders.
+export const SalesUnitAttribute = defineSearchAttributeKey('SalesUnit', SearchAttributeType.KEYWORD);
+export const MarketAttribute = defineSearchAttributeKey('Market', SearchAttributeType.KEYWORD);
+
+export const ORDER_SEARCH_ATTRIBUTES = [OrderStatusAttribute, VippsReference, CaptureDeadline, OrderAlerts, OrderAmountMinor, SalesUnitAttribute, MarketAttribute] as const;

@@ -81,6 +81,12 @@ export function checkShip(order: OrderData, req: ShipRequest): void {
     if (line.state !== 'OPEN') throw conflict(`order line "${id}" is already ${line.state.toLowerCase()}`);
   }
   if (req.orderLineIds && new Set(req.orderLineIds).size !== req.orderLineIds.length) throw invalid('orderLineIds: contains duplicates');
+  if (order.input.policy.fullCaptureOnly && req.orderLineIds) {
+    const left = open.filter((l) => l.totalAmount > 0 && !req.orderLineIds!.includes(l.id));
+    if (left.length > 0) {
+      throw conflict(`orderLineIds: this sales unit captures in full (Vipps refuses a partial capture, 6140); ship every open line at once (left out: ${left.map((l) => l.id).join(', ')})`);
+    }
+  }
 }
 
 export function checkCancel(order: OrderData): void {

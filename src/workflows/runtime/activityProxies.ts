@@ -1,5 +1,5 @@
 import { proxyActivities, type ActivityInterfaceFor, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
-import type { OrderActivities } from '../messages/activityContract';
+import { VIPPS_ACTIVITIES, type OrderActivities } from '../messages/activityContract';
 import { followActivities } from './activityTime';
 import type { DecisionClock } from './decisionClock';
 import type { OrderPolicy } from '../messages/requests';
@@ -39,11 +39,11 @@ export function readWindowMs(policy: Pick<OrderPolicy, 'callRetryWindowMs'>): nu
 }
 
 /** With a clock, every result, failure and timeout of these activities moves it (activityTime.ts). */
-export function activityProxies(policy: Pick<OrderPolicy, 'callRetryWindowMs'>, clock?: DecisionClock): WorkflowActivities {
+export function activityProxies(policy: Pick<OrderPolicy, 'callRetryWindowMs'>, clock?: DecisionClock, salesUnit?: string): WorkflowActivities {
   const window = policy.callRetryWindowMs;
   const proxies = (scheduleToCloseMs: number, retryPolicy: RetryPolicy = retry): ActivityInterfaceFor<OrderActivities> => {
     const options: ActivityOptions = { startToCloseTimeout: START_TO_CLOSE_MS, scheduleToCloseTimeout: scheduleToCloseMs, retry: retryPolicy };
-    const acts = proxyActivities<OrderActivities>(options);
+    const acts = forSalesUnit(proxyActivities<OrderActivities>(options), salesUnit);
     return clock ? followActivities(acts, clock, { startToCloseMs: START_TO_CLOSE_MS, scheduleToCloseMs }) : acts;
   };
   return {
@@ -54,4 +54,25 @@ export function activityProxies(policy: Pick<OrderPolicy, 'callRetryWindowMs'>, 
     receipt: proxies(Math.max(window, 30 * 60_000)),
     events: proxies(ORDER_EVENTS_WINDOW_MS, EVENTS_RETRY),
   };
+}
+
+type AnyActivity = ((...args: unknown[]) => Promise<unknown>) & { executeWithOptions(options: unknown, args: unknown[]): Promise<unknown> };
+
+/**
+ * Every Vipps call of an order goes to its own sales unit: the unit's name is added here, after
+ * each call's one argument, so no call site can forget it. Orders that name no unit (a one-unit
+ * deployment's) call exactly as before.
+ */
+function forSalesUnit(acts: ActivityInterfaceFor<OrderActivities>, salesUnit: string | undefined): ActivityInterfaceFor<OrderActivities> {
+  if (salesUnit === undefined) return acts;
+  const vipps: ReadonlySet<string | symbol> = new Set(VIPPS_ACTIVITIES);
+  return new Proxy(acts, {
+    get(target, name) {
+      const fn = (target as unknown as Record<string | symbol, AnyActivity>)[name]!;
+      if (!vipps.has(name)) return fn;
+      const withUnit = (...args: unknown[]) => fn(args[0], salesUnit);
+      withUnit.executeWithOptions = (options: unknown, args: unknown[]) => fn.executeWithOptions(options, [args[0], salesUnit]);
+      return withUnit;
+    },
+  });
 }
