@@ -73,11 +73,14 @@ export async function buildService({ config, orders, metrics = new ServiceMetric
   });
   await app.register(pageAssets);
   if (config.demoShop) {
+    // With several units, the demo shop and its merchant pages sell through the file's first unit.
+    const first = orders.salesUnit ?? orders.units?.registry.units[0];
+    const shopOrders = first && !orders.salesUnit ? orders.forUnit(first.name) : orders;
     await app.register(demoShop, {
-      orders,
+      orders: shopOrders,
       namespace: orders.temporal.options.namespace,
       merchantName: config.merchantName,
-      currency: config.currency,
+      currency: shopOrders.salesUnit?.currency ?? config.currency,
       apiKey: config.orderApiKey,
       pageSecret: config.pageSecret,
       publicUrl: config.publicUrl,
