@@ -56,7 +56,8 @@ function redactUrl(url: string): string {
 export function buildEmulator(config: EmulatorConfig, options: EmulatorOptions = {}): Emulator {
   const clock = options.clock ?? systemClock;
   let publicUrl = (options.publicUrl ?? config.publicUrl).replace(/\/+$/, '');
-  const acceptedMsns = [config.credentials.msn, ...(options.additionalMsns ?? []).filter((m) => m !== config.credentials.msn)];
+  const configured = config.units ? config.units.map((u) => u.msn) : [config.credentials.msn];
+  const acceptedMsns = [...configured, ...(options.additionalMsns ?? []).filter((m) => !configured.includes(m))];
   const state = new EmulatorState(clock, {
     currency: config.currency,
     msns: acceptedMsns,

@@ -2,6 +2,7 @@ import { formatIssues } from '@vipps-orders/vipps/schemas';
 import { z } from 'zod';
 import { percentToBasisPoints } from './settlement/fees';
 import { isTimeZone, parseCutoff } from './settlement/ledgerCalendar';
+import { unitsFromFile, type EmulatorUnit } from './salesUnits';
 
 /**
  * The emulator's settings, read from environment variables and parsed by zod. A bad value stops
@@ -103,6 +104,8 @@ export interface EmulatorConfig {
   webhookHttpHosts: string[];
   logLevel: string;
   credentials: EmulatorCredentials;
+  /** Several sales units (SALES_UNITS_FILE): their MSNs, keys, currencies and capture rules; `credentials` is then the first unit's. */
+  units?: EmulatorUnit[];
   /** Report API: the fee of a capture is feeFixedMinor + feePercentBasisPoints/100 % of it (per sales unit, changeable at run time). */
   feeFixedMinor: number;
   feePercentBasisPoints: number;
@@ -125,6 +128,12 @@ export function loadEmulatorConfig(env: Env = process.env, overrides: { port?: n
   const e = parse(EmulatorEnv, env, 'emulator');
   const credentials = parse(CredentialsEnv, env, 'emulator credentials');
   const listenPort = overrides.port ?? e.EMULATOR_PORT;
+  let units: EmulatorUnit[] | undefined;
+  try {
+    units = env.SALES_UNITS_FILE ? unitsFromFile(env.SALES_UNITS_FILE, env) : undefined;
+  } catch (err) {
+    throw new EmulatorConfigError((err as Error).message);
+  }
   return {
     port: listenPort,
     host: e.EMULATOR_HOST,
@@ -145,12 +154,13 @@ export function loadEmulatorConfig(env: Env = process.env, overrides: { port?: n
     ledgerCutoffMinutes: e.EMULATOR_LEDGER_CUTOFF,
     ledgerAutoClose: e.EMULATOR_LEDGER_AUTO_CLOSE,
     reportPageSize: e.EMULATOR_REPORT_PAGE_SIZE,
-    credentials: {
+    credentials: units ? { ...units[0]!.credentials, msn: units[0]!.msn } : {
       clientId: credentials.VIPPS_CLIENT_ID,
       clientSecret: credentials.VIPPS_CLIENT_SECRET,
       subscriptionKey: credentials.VIPPS_SUBSCRIPTION_KEY,
       msn: credentials.VIPPS_MSN,
     },
+    ...(units && { units, currency: units[0]!.currency }),
     ...(e.EMULATOR_STATE_FILE && { stateFile: e.EMULATOR_STATE_FILE }),
   };
 }

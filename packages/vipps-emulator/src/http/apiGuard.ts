@@ -2,6 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { STATUS_CODES } from 'node:http';
 import { type FastifyReply, type FastifyRequest, type preHandlerAsyncHookHandler } from 'fastify';
 import { subscriptionKeyFingerprint } from '../auth/accessTokens';
+import { msnsOfSubscriptionKey } from '../salesUnits';
 import { type EmulatorContext } from '../context';
 import { faultResponse } from '../faults';
 import { apiProblem, gatewayError } from '../problems';
@@ -41,7 +42,7 @@ export function apiGuard(ctx: EmulatorContext, options: GuardOptions): preHandle
     await applyLatency(ctx);
     const subscriptionKey = authenticate(ctx, request);
     checkSystemHeaders(request, options);
-    request.vippsMsn = resolveMsn(ctx, request, options);
+    request.vippsMsn = resolveMsn(ctx, request, options, subscriptionKey);
     const operation = request.routeOptions.config.operation;
     if (!operation) return;
     const reference = referenceOf(request);
@@ -57,7 +58,7 @@ function authenticate(ctx: EmulatorContext, request: FastifyRequest): string {
   if (!subscriptionKey) {
     throw new ApiError(gatewayError(401, 'Access denied due to missing subscription key. Send the Ocp-Apim-Subscription-Key header.'));
   }
-  if (subscriptionKey !== ctx.config.credentials.subscriptionKey) {
+  if (subscriptionKey !== ctx.config.credentials.subscriptionKey && msnsOfSubscriptionKey(ctx.config, subscriptionKey).length === 0) {
     throw new ApiError(gatewayError(401, 'Access denied due to invalid subscription key. Make sure to provide a valid key for an active subscription.'));
   }
   const match = /^Bearer ([^\s]+)$/.exec(headerValue(request, 'Authorization') ?? '');
@@ -81,14 +82,16 @@ function checkSystemHeaders(request: FastifyRequest, options: GuardOptions): voi
   }
 }
 
-function resolveMsn(ctx: EmulatorContext, request: FastifyRequest, options: GuardOptions): string {
+function resolveMsn(ctx: EmulatorContext, request: FastifyRequest, options: GuardOptions, subscriptionKey: string): string {
+  // With sales units, a key set acts only for its own units' MSNs (partner keys: several).
+  const allowed = ctx.config.units ? msnsOfSubscriptionKey(ctx.config, subscriptionKey) : ctx.acceptedMsns;
   const msn = headerValue(request, 'Merchant-Serial-Number');
   if (msn === undefined || msn === '') {
     if (options.msnRequired) throw badRequest(options.api, request, 'Merchant-Serial-Number', 'header is required');
-    return ctx.acceptedMsns[0] ?? ctx.config.credentials.msn;
+    return allowed[0] ?? ctx.config.credentials.msn;
   }
   if (!/^[0-9]{4,10}$/.test(msn)) throw badRequest(options.api, request, 'Merchant-Serial-Number', 'must be 4 to 10 digits');
-  if (!ctx.acceptedMsns.includes(msn)) {
+  if (!allowed.includes(msn)) {
     throw new ApiError(
       apiProblem(options.api, {
         status: 403,

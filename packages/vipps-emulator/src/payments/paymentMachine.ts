@@ -195,7 +195,8 @@ function pastDeadline(payment: Payment, now: number): boolean {
   return payment.captureGuaranteedUntil !== undefined && now > payment.captureGuaranteedUntil;
 }
 
-export function capture(payment: Payment, ctx: TransitionContext, amount: Amount, idempotencyKey: string | null): TransitionResult {
+/** `fullOnly`: the sales unit must capture the whole reservation at once (Vipps' 6140). */
+export function capture(payment: Payment, ctx: TransitionContext, amount: Amount, idempotencyKey: string | null, rules: { fullOnly?: boolean } = {}): TransitionResult {
   if (payment.state === 'CREATED') return fail(6080, 'The payment is not authorized yet (state CREATED)');
   if (payment.state !== 'AUTHORIZED') return fail(6200, `A ${payment.state} payment cannot be captured`);
   if (payment.cancelled) return fail(6070, 'The payment has been cancelled; nothing more can be captured');
@@ -207,6 +208,9 @@ export function capture(payment: Payment, ctx: TransitionContext, amount: Amount
   const capturable = authorizedValue(payment) - payment.cancelledValue - payment.capturedValue;
   if (amount.value > capturable) {
     return fail(6090, `Capture of ${amount.value} exceeds the remaining reservation of ${capturable}`);
+  }
+  if (rules.fullOnly && amount.value !== capturable) {
+    return fail(6140, `This sales unit must capture the full amount (${capturable}), not ${amount.value}`);
   }
   return withEvent(
     payment,

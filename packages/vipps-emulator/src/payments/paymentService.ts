@@ -1,3 +1,4 @@
+import { unitOf } from '../salesUnits';
 import { type EmulatorConfig } from '../config';
 import {
   type Amount,
@@ -60,7 +61,7 @@ export class PaymentService {
       }
       const now = this.clock.now();
       const rules = checkCreatePayment(req, {
-        currency: this.config.currency,
+        currency: unitOf(this.config, msn)?.currency ?? this.config.currency,
         now,
         webhookHttpHosts: this.config.webhookHttpHosts,
         paymentExpiryMs: this.config.paymentExpiryMs,
@@ -111,7 +112,7 @@ export class PaymentService {
 
   capture(msn: string, reference: string, key: string, body: CaptureModificationRequest, path: string): ApiResponse {
     return this.idempotent(msn, key, 'capturePayment', reference, body, path, () =>
-      this.modify(msn, reference, path, (p, ctx) => machine.capture(p, ctx, body.modificationAmount, key)),
+      this.modify(msn, reference, path, (p, ctx) => machine.capture(p, ctx, body.modificationAmount, key, { fullOnly: unitOf(this.config, msn)?.partialCapture === false })),
     );
   }
 
@@ -212,7 +213,7 @@ export class PaymentService {
     return { ok: true, payment: result.payment };
   }
 
-  private authorizeTransition(payment: Payment, captureGuaranteeMs = this.config.captureGuaranteeMs): TransitionResult {
+  private authorizeTransition(payment: Payment, captureGuaranteeMs = unitOf(this.config, payment.msn)?.captureGuaranteeMs ?? this.config.captureGuaranteeMs): TransitionResult {
     return machine.authorize(payment, this.ctx(), {
       captureGuaranteeMs,
       sub: payment.details.profileScope ? newUuid() : undefined,

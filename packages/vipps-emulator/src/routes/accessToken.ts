@@ -30,8 +30,11 @@ export function accessTokenRoutes(ctx: EmulatorContext): FastifyPluginCallback {
       const now = new Date(ctx.clock.now());
       const deny = (error: string, description: string, code: number) =>
         sendApiResponse(reply, accessTokenError(401, error, description, code, now));
-      const credentials = ctx.config.credentials;
       const clientId = headerValue(request, 'client_id');
+      // With sales units, the key set of this client id (several units may share it: partner keys).
+      const keySetUnits = ctx.config.units?.filter((u) => sameSecret(clientId, u.credentials.clientId));
+      const credentials = keySetUnits?.[0]?.credentials ?? ctx.config.credentials;
+      const msnsOfClient = keySetUnits ? keySetUnits.map((u) => u.msn) : ctx.acceptedMsns;
       const subscriptionKey = headerValue(request, 'Ocp-Apim-Subscription-Key');
       const msn = headerValue(request, 'Merchant-Serial-Number');
 
@@ -56,7 +59,7 @@ export function accessTokenRoutes(ctx: EmulatorContext): FastifyPluginCallback {
       if (!sameSecret(subscriptionKey, credentials.subscriptionKey)) {
         return deny('invalid_client', 'The Ocp-Apim-Subscription-Key is missing or does not belong to this client.', 7_000_222);
       }
-      if (msn !== undefined && !ctx.acceptedMsns.includes(msn)) {
+      if (msn !== undefined && !msnsOfClient.includes(msn)) {
         return deny('unauthorized_client', 'The Merchant-Serial-Number does not belong to these credentials.', 700_016);
       }
 
