@@ -85,8 +85,13 @@ export class OrderClient {
     return this.scope.named && this.scope.unit ? { ...placed, salesUnit: this.scope.unit.name } : placed;
   }
 
-  private wid(orderId: string): string {
+  /** The workflow id of this client's order `orderId` (for logs and links). */
+  workflowId(orderId: string): string {
     return orderWorkflowId(this.scope, orderId);
+  }
+
+  private wid(orderId: string): string {
+    return this.workflowId(orderId);
   }
 
   get temporal(): Client {

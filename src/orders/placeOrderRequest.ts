@@ -72,7 +72,8 @@ export const ShopReturnUrl = z
   .meta({ format: 'uri', description: 'The shop’s page for this order: https (plain http only for localhost), at most 2000 characters' });
 
 /** A link the customer may follow from the receipt: a web page, never `javascript:` or `data:`. */
-const ProductUrl = AbsoluteUri.refine((value) => ['http:', 'https:'].includes(new URL(value).protocol), 'must be an http:// or https:// URL');
+// zod runs this refinement even when AbsoluteUri's own check has failed, so the value may not parse.
+const ProductUrl = AbsoluteUri.refine((value) => !URL.canParse(value) || ['http:', 'https:'].includes(new URL(value).protocol), 'must be an http:// or https:// URL');
 
 const StrictOrderLine = OrderLine.safeExtend({ productUrl: ProductUrl.nullish() }).strict();
 
@@ -101,7 +102,7 @@ export function placeOrderRequestFor(rules: OrderCurrency | PlacingRules) {
       .min(minimum, `must be at least ${minimum} (${formatMoney({ value: minimum, currency })}, ${minimum > MIN_AMOUNT_MINOR[currency] ? `the minimum of sales unit ${salesUnit}` : 'the Vipps minimum'})`)
       .max(MAX_AMOUNT_MINOR),
     phoneNumber: market === undefined ? PlaceOrderRequest.shape.customer.unwrap().shape.phoneNumber : marketPhone(market),
-  });
+  }).checked;
 }
 
 /**
@@ -117,23 +118,22 @@ export function placeOrderRequestForUnits(units: readonly { name: string; curren
     currency: z.enum(currencies, { error: `must be the sales unit's currency (${currencies.join(', ')})` }),
     value: z.int().min(1).max(MAX_AMOUNT_MINOR),
     phoneNumber: z.string().min(1).max(30).meta({ description: "the customer's mobile number in the unit's market, international or local" }),
-  });
+  }).object;
 }
 
 function requestSchema(parts: { salesUnit: z.ZodType; currency: z.ZodType<OrderCurrency>; value: z.ZodType<number, number>; phoneNumber: z.ZodType<string> }) {
   const shape = PlaceOrderRequest.shape;
-  return z
-    .strictObject({
-      orderId: shape.orderId,
-      salesUnit: parts.salesUnit,
-      amount: z.strictObject({ currency: parts.currency, value: parts.value }),
-      description: shape.description,
-      customer: z.strictObject({ phoneNumber: parts.phoneNumber }).optional(),
-      orderLines: z.array(StrictOrderLine).min(1).max(200),
-      returnUrl: ShopReturnUrl.optional(),
-    })
-    .transform(({ salesUnit: _unit, ...req }) => req)
-    .pipe(checkedAcrossFields);
+  const object = z.strictObject({
+    orderId: shape.orderId,
+    salesUnit: parts.salesUnit,
+    amount: z.strictObject({ currency: parts.currency, value: parts.value }),
+    description: shape.description,
+    customer: z.strictObject({ phoneNumber: parts.phoneNumber }).optional(),
+    orderLines: z.array(StrictOrderLine).min(1).max(200),
+    returnUrl: ShopReturnUrl.optional(),
+  });
+  // `object` alone keeps salesUnit, for the route of several units to hand on; `checked` drops it.
+  return { object, checked: object.transform(({ salesUnit: _unit, ...req }) => req).pipe(checkedAcrossFields) };
 }
 
 /** A phone number of the market, as the MSISDN Vipps takes (`+47 912 34 567` → `4791234567`). */

@@ -192,6 +192,7 @@ describe('bad input is refused before anything starts', () => {
     ['a returnUrl that is not a URI', (o) => ({ ...o, returnUrl: 'https://shop.example.com/a b' }), 'returnUrl'],
     ['an unknown field', (o) => ({ ...o, coupon: 'FREE' }), 'coupon'],
     ['a javascript: productUrl', (o) => ({ ...o, orderLines: (o.orderLines as object[]).map((l, i) => (i === 0 ? { ...l, productUrl: 'javascript:alert(1)' } : l)) }), 'orderLines.0.productUrl'],
+    ['a productUrl that is not a URI at all', (o) => ({ ...o, orderLines: (o.orderLines as object[]).map((l, i) => (i === 0 ? { ...l, productUrl: '\u009c\u00aa' } : l)) }), 'orderLines.0.productUrl'],
     ['a data: productUrl', (o) => ({ ...o, orderLines: (o.orderLines as object[]).map((l, i) => (i === 0 ? { ...l, productUrl: 'data:text/html,hi' } : l)) }), 'orderLines.0.productUrl'],
     ['an unknown field in an order line', (o) => ({ ...o, orderLines: (o.orderLines as object[]).map((l, i) => (i === 0 ? { ...l, colour: 'red' } : l)) }), 'orderLines.0.colour'],
   ];

@@ -19,6 +19,8 @@ describe('search attribute flags', () => {
       '--search-attribute', 'CaptureDeadline=Datetime',
       '--search-attribute', 'OrderAlerts=KeywordList',
       '--search-attribute', 'OrderAmountMinor=Int',
+      '--search-attribute', 'SalesUnit=Keyword',
+      '--search-attribute', 'Market=Keyword',
     ]);
   });
 
@@ -52,7 +54,7 @@ describe('search attribute reconciliation', () => {
   it('plans creation of missing keys grouped by type and reports type conflicts', () => {
     const plan = planSearchAttributes(parseCustomSearchAttributes(listed), ORDER_SEARCH_ATTRIBUTES);
     expect(Object.fromEntries(plan.create)).toEqual({
-      Keyword: ['VippsReference'],
+      Keyword: ['VippsReference', 'SalesUnit', 'Market'],
       Datetime: ['CaptureDeadline'],
       KeywordList: ['OrderAlerts'],
     });

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { OrderCommandError } from '../../orders/errors';
 import type { OrderClient } from '../../orders/orderClient';
@@ -144,7 +144,12 @@ export default async function merchantPages(app: FastifyInstance, opts: Merchant
     );
   });
 
-  app.get('/merchant/orders/:orderId', { schema: { ...doc('Merchant page: one order', 200, 303, 400, 404), params: OrderIdParams }, validatorCompiler: documentOnly, preHandler: guard.page }, async (request, reply) => {
+  // A link that cannot be an order is a 400 before the login redirect: the redirect would send the
+  // person to log in only to be told the same.
+  const notAnOrderId = async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!idFrom(request.params).success) return html(reply, 400, page('Unknown order', '<h1>Unknown order</h1><p>Not an order id.</p><p><a href="/merchant">All orders</a></p>'));
+  };
+  app.get('/merchant/orders/:orderId', { schema: { ...doc('Merchant page: one order', 200, 303, 400, 404), params: OrderIdParams }, validatorCompiler: documentOnly, preHandler: [notAnOrderId, guard.page] }, async (request, reply) => {
     const id = idFrom(request.params);
     if (!id.success) return html(reply, 400, page('Unknown order', '<h1>Unknown order</h1><p>Not an order id.</p><p><a href="/merchant">All orders</a></p>'));
     const msg = (request.query as { msg?: unknown }).msg;

@@ -75,7 +75,7 @@ export default function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOp
         return reply.code(400).send({ error: 'invalid_request', message: formatIssues(parsed.error) });
       }
       const event = parsed.data;
-      const log = request.log.child({ orderId: event.reference, ...(receiver.unit && { salesUnit: receiver.unit }), event: event.name, pspReference: event.pspReference });
+      const log = request.log.child({ orderId: event.reference, workflowId: receiver.orders.workflowId(event.reference), ...(receiver.unit && { salesUnit: receiver.unit }), event: event.name, pspReference: event.pspReference });
       const key = `${receiver.unit ?? ''}|${webhookEventKey(event)}`;
       if (recent.has(key)) {
         log.info({ outcome: 'duplicate' }, 'webhook already signalled to the order: acknowledged without signal');
