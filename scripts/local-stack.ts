@@ -28,7 +28,8 @@ import { installWorkerRuntime } from '../src/observability/workerRuntime';
 import { loadCodecServerConfig } from '../src/security/codecServerConfig';
 import { createOrderClient } from '../src/orders/factory';
 import type { OrderClient } from '../src/orders/orderClient';
-import { registerWebhook } from '../src/registerWebhook';
+import { registerWebhook } from '../src/webhookAdmin/registration';
+import { writeSecretFile } from '../src/webhookAdmin/secretFile';
 import { clientConfigFor, loadSalesUnits } from '../src/salesUnits/unitConfig';
 import { unitWebhookUrl } from '../src/http/webhooks/webhookRoutes';
 import { temporalSettings } from '../src/temporal/connection';
@@ -226,12 +227,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const url = unitWebhookUrl(webhookUrl(config), unit.name);
         const registration = await registerWebhook(new VippsClient(clientConfigFor(units, unit)), url, true);
         unit.webhookSecrets = [registration.secret];
+        // A unit that keeps its secret in a file gets it there, where the receiver and a rotation look.
+        const file = unit.webhookSecretRefs.find((r): r is { file: string } => 'file' in r)?.file;
+        if (file) writeSecretFile(file, [registration.secret]);
+        unit.webhookSecretRefs = file ? [{ file }] : [{ value: registration.secret }];
         log(`Webhook: ${url} registered at the emulator for sales unit ${unit.name} (MSN ${unit.msn})`);
       }
     } else if (emulator) {
       const vipps = new VippsClient(loadVippsConfig(env));
       const registration = await registerWebhook(vipps, webhookUrl(config), true);
       config = { ...config, webhookSecret: registration.secret };
+      if (config.webhookSecretFile) writeSecretFile(config.webhookSecretFile, [registration.secret]);
       log(`Webhook: ${webhookUrl(config)} registered at the emulator`);
     } else if (!config.webhookSecret) {
       log('Webhook: VIPPS_WEBHOOK_SECRET is not set, so webhooks are refused; orders rely on polling and the return page');

@@ -212,6 +212,8 @@ export interface ServiceConfig {
   webhookUrl: string;
   /** Secret of the webhook registration; without it the receiver refuses every delivery (503). */
   webhookSecret?: string;
+  /** VIPPS_WEBHOOK_SECRET_FILE: read again while the service runs, so a rotation needs no restart. */
+  webhookSecretFile?: string;
   webhookClockSkewMs: number;
   returnPageWaitMs: number;
   orderStartTimeoutMs: number;
@@ -230,7 +232,8 @@ export interface ServiceConfig {
 export function loadServiceConfig(env: Env = process.env, vipps: VippsClientConfig = loadVippsConfig(env)): ServiceConfig {
   const e = parse(ServiceEnv, env, 'service');
   const publicUrl = e.PUBLIC_URL ?? `http://localhost:${e.PORT}`;
-  const webhookSecret = e.VIPPS_WEBHOOK_SECRET ?? (e.VIPPS_WEBHOOK_SECRET_FILE ? readSecretFile('VIPPS_WEBHOOK_SECRET_FILE', e.VIPPS_WEBHOOK_SECRET_FILE) : undefined);
+  // A secret file may hold two lines during a rotation (the newest first); the receiver re-reads it.
+  const webhookSecret = e.VIPPS_WEBHOOK_SECRET ?? (e.VIPPS_WEBHOOK_SECRET_FILE ? readSecretFile('VIPPS_WEBHOOK_SECRET_FILE', e.VIPPS_WEBHOOK_SECRET_FILE).split(/\r?\n/)[0]!.trim() : undefined);
   if (isVippsHost(vipps.baseUrl)) {
     const problems = [
       realSecretProblem('ORDER_API_KEY', e.ORDER_API_KEY, [DEV_ORDER_API_KEY]),
@@ -249,6 +252,7 @@ export function loadServiceConfig(env: Env = process.env, vipps: VippsClientConf
     usingDevApiKey: !e.ORDER_API_KEY,
     pageSecret: e.PAGE_SECRET ?? DEV_PAGE_SECRET,
     ...(webhookSecret && { webhookSecret }),
+    ...(!e.VIPPS_WEBHOOK_SECRET && e.VIPPS_WEBHOOK_SECRET_FILE && { webhookSecretFile: e.VIPPS_WEBHOOK_SECRET_FILE }),
     webhookClockSkewMs: e.WEBHOOK_CLOCK_SKEW_SECONDS * 1000,
     returnPageWaitMs: e.RETURN_PAGE_WAIT_MS,
     orderStartTimeoutMs: e.ORDER_START_TIMEOUT_MS,

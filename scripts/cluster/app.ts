@@ -6,7 +6,7 @@ import { loadServiceConfig, loadVippsConfig, type ServiceConfig } from '../../sr
 import { buildService, webhookUrl } from '../../src/http/app';
 import { createOrderClient } from '../../src/orders/factory';
 import { temporalClientOptions } from '../../src/temporal/dataConverter';
-import { registerWebhook } from '../../src/registerWebhook';
+import { registerWebhook } from '../../src/webhookAdmin/registration';
 import { VippsClient } from '@vipps-orders/vipps';
 
 type Env = Record<string, string | undefined>;

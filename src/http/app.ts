@@ -59,7 +59,7 @@ export async function buildService({ config, orders, metrics = new ServiceMetric
   await app.register(webhookRoutes, {
     orders,
     webhookUrl: webhookUrl(config),
-    ...(config.webhookSecret && { secret: config.webhookSecret }),
+    secretRefs: config.webhookSecretFile ? [{ file: config.webhookSecretFile }] : config.webhookSecret ? [{ value: config.webhookSecret }] : [],
     clockSkewMs: config.webhookClockSkewMs,
     onOutcome: (outcome) => metrics.webhooks.inc({ outcome }),
   });

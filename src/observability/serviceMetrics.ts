@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** What a webhook delivery came to; the label values of `order_webhooks_total`. */
-export type WebhookOutcome = 'signalled' | 'not_needed' | 'duplicate' | 'unknown_order' | 'bad_signature' | 'malformed' | 'temporal_unavailable' | 'not_configured';
+export type WebhookOutcome = 'signalled' | 'not_needed' | 'duplicate' | 'unknown_order' | 'bad_signature' | 'malformed' | 'temporal_unavailable' | 'not_configured' | 'probe';
 
 /**
  * The service's metrics, in a registry of its own (not prom-client's global one), so that several

@@ -54,6 +54,7 @@ function envUnit(vipps: VippsClientConfig, currency: 'NOK' | 'DKK' | 'EUR'): Sal
     keySet: { name: ENV_UNIT_NAME, clientId: vipps.clientId, clientSecret: vipps.clientSecret, subscriptionKey: vipps.subscriptionKey, development: vipps.clientSecret === DEV_VIPPS_CREDENTIALS.clientSecret },
     // The service reads VIPPS_WEBHOOK_SECRET[_FILE] for this unit (loadServiceConfig).
     webhookSecrets: [],
+    webhookSecretRefs: [],
     partialCapture: true,
     minimumAmount: currency === 'NOK' ? 100 : 1,
     unprefixedOrderIds: true,

@@ -50,6 +50,29 @@ describe('the sales-unit file', () => {
     );
   });
 
+  test('a webhook-secret file may hold two secrets (a rotation) and may not exist yet; a key file holds exactly one', () => {
+    const yaml = [
+      'keySets:',
+      '  live: { clientId: abc, clientSecret: { file: client.txt }, subscriptionKey: { env: SUB } }',
+      'units:',
+      '  - { name: dk, msn: "223456", market: DK, keys: live, webhookSecrets: [{ file: hooks/dk.txt }] }',
+      '  - { name: fi, msn: "323456", market: FI, keys: live, webhookSecrets: [{ file: /run/fi-hook }] }',
+    ].join('\n');
+    const files: Record<string, string> = { '/etc/units.yaml': yaml, '/etc/client.txt': 'cs\n', '/etc/hooks/dk.txt': 'new\r\nold\n\n' };
+    const readFile = (p: string): string => {
+      if (p in files) return files[p]!;
+      throw Object.assign(new Error(`ENOENT: ${p}`), { code: 'ENOENT' });
+    };
+    const [dk, fi] = loadSalesUnitsFile('/etc/units.yaml', { env: { SUB: 'sub' }, readFile });
+    expect(dk!.webhookSecrets).toEqual(['new', 'old']);
+    expect(dk!.webhookSecretRefs).toEqual([{ file: '/etc/hooks/dk.txt' }]);
+    // Not registered yet: the unit refuses webhooks until npm run webhooks:register writes the file.
+    expect(fi!.webhookSecrets).toEqual([]);
+    expect(fi!.webhookSecretRefs).toEqual([{ file: '/run/fi-hook' }]);
+    files['/etc/client.txt'] = 'one\ntwo\n';
+    expect(() => loadSalesUnitsFile('/etc/units.yaml', { env: { SUB: 'sub' }, readFile })).toThrow('keySets.live.clientSecret: /etc/client.txt holds 2 lines; give one secret');
+  });
+
   test('a secret written inline is refused, naming the field', () => {
     const yaml = 'keySets:\n  k: { clientId: a, clientSecret: "plain", subscriptionKey: { env: X } }\nunits:\n  - { name: no, msn: "1234", market: NO, keys: k }';
     expect(problem(() => load({ '/etc/units.yaml': yaml }, { X: 'x' }))).toContain('keySets.k.clientSecret:');

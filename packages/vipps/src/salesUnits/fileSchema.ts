@@ -51,7 +51,11 @@ const SalesUnitEntry = z.strictObject({
   currency: z.enum(['NOK', 'DKK', 'EUR']).optional(),
   /** The name of a key set: several units on one key set is partner mode (the MSN goes with every call). */
   keys: z.string().min(1),
-  /** The webhook secret Vipps gave at registration; two during a rotation (the new one first). */
+  /**
+   * The webhook secret Vipps gave at registration; two during a rotation (the new one first). A
+   * file may hold both, one per line: `npm run webhooks:register -- --rotate` rewrites it, and the
+   * service reads it again while it runs.
+   */
   webhookSecrets: z.array(SecretRef).min(1).max(2).optional(),
   /** Used when Vipps gives no captureGuaranteedUntil; defaults to ORDER_CAPTURE_DEADLINE_DAYS. */
   captureDeadlineDays: z.int().min(1).max(180).optional(),

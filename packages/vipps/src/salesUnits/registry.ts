@@ -17,6 +17,20 @@ export interface KeySet {
   development: boolean;
 }
 
+/**
+ * Where a webhook secret comes from: a value read once (an environment variable), or a file the
+ * service looks at again while it runs, so a rotation can hand it a new secret without a restart.
+ */
+export type WebhookSecretRef = { value: string } | { file: string };
+
+/** A webhook-secret file holds one secret per line, the newest first (two during a rotation). */
+export function secretLines(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
 export interface SalesUnit {
   name: string;
   msn: string;
@@ -27,6 +41,12 @@ export interface SalesUnit {
   keySet: KeySet;
   /** Accepted webhook secrets, the newest first (two during a rotation); empty: webhooks are refused. */
   webhookSecrets: string[];
+  /**
+   * Where webhookSecrets came from, in order: file references are re-read by the receiver. A
+   * webhook-secret file that does not exist yet is no error (the unit refuses webhooks until
+   * `npm run webhooks:register` writes it); a key file that does not exist is.
+   */
+  webhookSecretRefs: WebhookSecretRef[];
   captureDeadlineDays?: number;
   captureDeadlinePolicy?: 'hold' | 'cancel';
   partialCapture: boolean;
@@ -72,21 +92,29 @@ export function loadSalesUnitsFile(path: string, { env = process.env, readFile =
   const parsed = SalesUnitsFile.safeParse(raw);
   if (!parsed.success) throw new SalesUnitsError(`${path}:\n  ${formatIssues(parsed.error, { root: '(file)', separator: '\n  ' })}`);
   const problems: string[] = [];
-  const secret = (ref: SecretRef, field: string): string => {
+  const fileOf = (ref: SecretRef): string => (isAbsolute(ref.file!) ? ref.file! : resolve(dirname(path), ref.file!));
+  const secretValues = (ref: SecretRef, field: string, { optionalFile = false } = {}): string[] => {
     if (ref.env !== undefined) {
       const value = env[ref.env];
       if (!value) problems.push(`${field}: environment variable ${ref.env} is not set`);
-      return value ?? '';
+      return [value ?? ''];
     }
-    const file = isAbsolute(ref.file!) ? ref.file! : resolve(dirname(path), ref.file!);
+    const file = fileOf(ref);
     try {
-      const value = readFile(file).trim();
-      if (!value) problems.push(`${field}: ${file} is empty`);
-      return value;
-    } catch {
+      const values = secretLines(readFile(file));
+      if (values.length === 0 && !optionalFile) problems.push(`${field}: ${file} is empty`);
+      return values;
+    } catch (err) {
+      if (optionalFile && (err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       problems.push(`${field}: ${file} cannot be read`);
-      return '';
+      return [''];
     }
+  };
+  // API keys are one value per file; only webhook-secret files may hold several lines (a rotation).
+  const secret = (ref: SecretRef, field: string): string => {
+    const values = secretValues(ref, field);
+    if (values.length > 1) problems.push(`${field}: ${fileOf(ref)} holds ${values.length} lines; give one secret`);
+    return values[0] ?? '';
   };
   const keySets = new Map<string, KeySet>();
   for (const [name, k] of Object.entries(parsed.data.keySets)) {
@@ -106,7 +134,8 @@ export function loadSalesUnitsFile(path: string, { env = process.env, readFile =
       brand: u.brand ?? rules.brand,
       currency: u.currency ?? rules.currency,
       keySet: keySets.get(u.keys)!,
-      webhookSecrets: (u.webhookSecrets ?? []).map((ref, j) => secret(ref, `units.${i}.webhookSecrets.${j}`)),
+      webhookSecrets: (u.webhookSecrets ?? []).flatMap((ref, j) => secretValues(ref, `units.${i}.webhookSecrets.${j}`, { optionalFile: true })),
+      webhookSecretRefs: (u.webhookSecrets ?? []).map((ref): WebhookSecretRef => (ref.env !== undefined ? { value: env[ref.env] ?? '' } : { file: fileOf(ref) })),
       ...(u.captureDeadlineDays !== undefined && { captureDeadlineDays: u.captureDeadlineDays }),
       ...(u.captureDeadlinePolicy !== undefined && { captureDeadlinePolicy: u.captureDeadlinePolicy }),
       partialCapture: u.partialCapture,
