@@ -1,5 +1,5 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
-import { looksLikeOurKey } from '@vipps-orders/vipps/keys';
+import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { SalesUnit } from '@vipps-orders/vipps/sales-units';
 import {
   AcknowledgeRequest,
   CancelRequest,
@@ -7,32 +7,31 @@ import {
   RefundRequest,
   ShipRequest,
   cancelUpdate,
-  customerReturnedUpdate,
-  paymentEventSignal,
   placeOrderUpdate,
   refundUpdate,
   retryCaptureUpdate,
   shipUpdate,
-  type OrderPolicy,
   type OrderView,
   type PaymentEventSignal,
   type PlaceOrderResult,
 } from '../workflows/messages';
 import type { orderWorkflow } from '../workflows/orderWorkflow';
-import { FINAL_STATUSES, PAST_AUTHORIZATION_STATUSES, isIn } from '../workflows/messages/statusGroups';
+import type { SalesUnits } from '../salesUnits/unitConfig';
 import type { CommandResult, OrderClientOptions } from './clientOptions';
+import { customerReturned } from './commands/customerReturn';
 import { OrderCommandError } from './errors';
-import { commandUpdateId } from './fingerprint';
+import { commandUpdateId } from './start/fingerprint';
+import type { OrderAccess } from './commands/orderAccess';
 import { listRecentOrders, type OrderSummary } from './orderList';
 import { OrderReader, type OrderGlance } from './orderReads';
-import { orderStartFor } from './orderStart';
-import { placeOrderRequestFor } from './placeOrderRequest';
-import { refundAfterSettlement } from './refundAfterSettlement';
-import { orderErrorFor } from './temporalErrors';
-import { TIMED_OUT, parseCommand as parse, withTimeout } from './waiting';
 import { orderWorkflowId, type OrderScope } from './orderScope';
-import type { SalesUnit } from '@vipps-orders/vipps/sales-units';
-import type { SalesUnits } from '../salesUnits/unitConfig';
+import { orderStartFor } from './start/orderStart';
+import { notifyPaymentEvent } from './commands/paymentEvents';
+import { placeOrderRequestFor } from './placeOrderRequest';
+import { refundAfterSettlement } from './commands/refundAfterSettlement';
+import { orderErrorFor } from './temporalErrors';
+import { invalidUnit, policyFor } from './start/unitRules';
+import { TIMED_OUT, parseCommand as parse, withTimeout } from './waiting';
 
 export type { CommandResult, OrderClientOptions } from './clientOptions';
 export type { OrderSummary } from './orderList';
@@ -206,65 +205,16 @@ export class OrderClient {
   }
 
   /**
-   * The customer is back from Vipps. While the payment is pending this asks the order to look at
-   * the payment once and waits up to `waitMs` for that look; otherwise nothing is sent.
-   * Returns undefined when no such order exists.
+   * The customer is back from Vipps: while the payment is pending, the order looks at it once
+   * (src/orders/customerReturn.ts). Undefined when no such order exists.
    */
-  async customerReturned(orderId: string, waitMs: number): Promise<OrderView | undefined> {
-    let glance = await this.reads.glance(orderId);
-    if (!glance) return undefined;
-    if (!glance.running) return this.getOrder(orderId);
-    // The webhook usually lands within a moment of the customer: watch the order's description
-    // (free) for a little while before waking the order (a billed Update).
-    const watchUntil = Date.now() + Math.min(RETURN_WATCH_MS, waitMs);
-    while (glance.status === 'PENDING_PAYMENT' && Date.now() < watchUntil) {
-      await new Promise((r) => setTimeout(r, 150));
-      glance = (await this.reads.glance(orderId)) ?? glance;
-    }
-    if (isIn(FINAL_STATUSES, glance.status)) {
-      // Settled (paid and captured, cancelled, or not paid): the workflow closes within moments and
-      // its result says why; waiting for the result is free, unlike a Query.
-      const settled = await withTimeout(this.reads.settledView(orderId), waitMs).catch((): typeof TIMED_OUT => TIMED_OUT);
-      return settled === TIMED_OUT ? this.reads.summaryView(glance) : settled;
-    }
-    if (glance.status !== 'PENDING_PAYMENT') return this.reads.summaryView(glance);
-    try {
-      const update = await this.handle(orderId).startUpdate(customerReturnedUpdate, { args: [], waitForStage: 'ACCEPTED' });
-      const view = await withTimeout(update.result(), Math.max(0, watchUntil + waitMs - Date.now()));
-      if (view !== TIMED_OUT) return view;
-      return this.reads.summaryView((await this.reads.glance(orderId)) ?? glance);
-    } catch (err) {
-      throw await this.mapError(err, orderId);
-    }
+  customerReturned(orderId: string, waitMs: number): Promise<OrderView | undefined> {
+    return customerReturned(this.access(), orderId, waitMs);
   }
 
-  /**
-   * Wakes the order for a Vipps webhook. Returns false when no such order exists (or it is settled).
-   * An event carrying one of our own keys is usually known already: it is passed on only while an
-   * outcome is unresolved or a money call of the order is in flight (its answer may be slow or
-   * lost, and the webhook is the fastest proof), so a normal capture's webhook costs no billed Signal. Bounded in time:
-   * when Temporal is down the receiver must answer (503) before Vipps' 10-second timeout.
-   */
-  async notifyPaymentEvent(reference: string, event: PaymentEventSignal): Promise<'signalled' | 'not-needed' | 'unknown-order'> {
-    try {
-      return await this.opts.client.withDeadline(Date.now() + SIGNAL_DEADLINE_MS, async () => {
-        if (event.name === 'CREATED') return 'not-needed';
-        const glance = await this.reads.glance(reference);
-        const ours = looksLikeOurKey(reference, event.idempotencyKey);
-        // A settled order's own keys are its refunds after settlement: each refund workflow proves its outcome itself.
-        if (glance && !glance.running && ours) return 'not-needed';
-        if (!glance?.running) return 'unknown-order';
-        if (ours && !glance.alerts.includes('OUTCOME_UNKNOWN') && !(await this.moneyCallInFlight(reference))) return 'not-needed';
-        if (event.name === 'AUTHORIZED' && isIn(PAST_AUTHORIZATION_STATUSES, glance.status)) return 'not-needed';
-        // The receipt time moves the order's clock (src/workflows/runtime/decisionClock.ts).
-        const receivedAt = await (this.opts.now ?? Date.now)();
-        await this.handle(reference).signal(paymentEventSignal, { ...event, receivedAt });
-        return 'signalled';
-      });
-    } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return 'unknown-order';
-      throw await this.mapError(err, reference);
-    }
+  /** Wakes the order for a Vipps webhook when it needs it (src/orders/paymentEvents.ts). */
+  notifyPaymentEvent(reference: string, event: PaymentEventSignal): Promise<'signalled' | 'not-needed' | 'unknown-order'> {
+    return notifyPaymentEvent(this.access(), reference, event, this.opts.now ?? Date.now);
   }
 
   /** Recent orders from Temporal visibility (eventually consistent; for the demo merchant page). */
@@ -272,13 +222,8 @@ export class OrderClient {
     return listRecentOrders(this.opts.client, this.opts.taskQueue, limit);
   }
 
-  /**
-   * Whether the order has a money call (or the event-log look after one) running now, from the
-   * workflow's description: its pending activities. No Query, so no worker is asked and nothing is billed.
-   */
-  private async moneyCallInFlight(orderId: string): Promise<boolean> {
-    const d = await this.handle(orderId).describe();
-    return (d.raw.pendingActivities ?? []).some((a) => MONEY_ACTIVITIES.has(a.activityType?.name ?? ''));
+  private access(): OrderAccess {
+    return { client: this.opts.client, reads: this.reads, handle: (id) => this.handle(id), getOrder: (id) => this.getOrder(id), mapError: (err, id) => this.mapError(err, id) };
   }
 
   private handle(orderId: string): WorkflowHandle<typeof orderWorkflow> {
@@ -302,24 +247,4 @@ export class OrderClient {
   private mapError(err: unknown, orderId: string): Promise<unknown> {
     return orderErrorFor(err, orderId, this.reads);
   }
-}
-
-/** Activities whose result a webhook with our key can prove before they answer. */
-const MONEY_ACTIVITIES: ReadonlySet<string> = new Set(['capturePayment', 'cancelPayment', 'refundPayment', 'getPaymentEvents']);
-const SIGNAL_DEADLINE_MS = 5_000;
-/** How long the return page watches for the webhook's authorization before it wakes the order itself. */
-const RETURN_WATCH_MS = 1_500;
-
-function invalidUnit(reason: string): OrderCommandError {
-  return new OrderCommandError('invalid_command', `salesUnit: ${reason}`, { issues: [{ field: 'salesUnit', reason }] });
-}
-
-/** The unit's own capture rules over the service's (ORDER_CAPTURE_* variables). */
-function policyFor(unit: SalesUnit, base: OrderPolicy): OrderPolicy {
-  return {
-    ...base,
-    ...(unit.captureDeadlineDays !== undefined && { captureDeadlineFallbackMs: unit.captureDeadlineDays * 24 * 3600_000 }),
-    ...(unit.captureDeadlinePolicy !== undefined && { captureDeadlinePolicy: unit.captureDeadlinePolicy }),
-    ...(!unit.partialCapture && { fullCaptureOnly: true as const }),
-  };
 }

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EMULATOR_DEFAULT_CREDENTIALS, loadEmulatorConfig } from '@vipps-orders/vipps-emulator';
-import { ConfigError, DEV_ORDER_API_KEY, DEV_PAGE_SECRET, DEV_PII_SEALING_KEY, DEV_VIPPS_CREDENTIALS, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, loadWorkerTuning, redactConfig } from '../../src/config';
+import { ConfigError, DEV_ORDER_API_KEY, DEV_PAGE_SECRET, DEV_PII_SEALING_KEY, DEV_VIPPS_CREDENTIALS, loadOrderPolicy, loadPiiSealingKey, loadServiceConfig, loadVippsConfig, loadWorkerTuning } from '../../src/config';
+import { redactConfig } from '../../src/observability/redactConfig';
 import { loadCodecServerConfig, PUBLISHED_CODEC_SECRETS } from '../../src/security/codecServerConfig';
 import { loadFingerprintSecret, loadOrderEventsSecret, loadPayloadKeys } from '../../src/security/keyConfig';
 

@@ -1,4 +1,4 @@
-import { canonicalJson, requestFingerprint } from '../../src/orders/fingerprint';
+import { canonicalJson, requestFingerprint } from '../../src/orders/start/fingerprint';
 import { PiiSealer } from '../../src/security/piiSealing';
 
 describe('PII sealing', () => {

@@ -2,7 +2,7 @@
  * A shipment or refund id sent again: with the same content it is the same command (a retry,
  * deduplicated), with other content it is a conflict (409), never the first command's answer.
  * Temporal answers a repeated Update id with the first result before the validator runs, so the
- * Update id carries a digest of the content (src/orders/fingerprint.ts).
+ * Update id carries a digest of the content (src/orders/start/fingerprint.ts).
  */
 import { authorizedOrder, rejection, useWorkflowKit } from '../support/workflowKit';
 

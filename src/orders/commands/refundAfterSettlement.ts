@@ -1,15 +1,15 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { FAILURE_TYPES, getRefundQuery, type OrderError, type OrderView, type RefundOutcome, type RefundRequest } from '../workflows/messages';
-import { formatMoney } from '../workflows/messages/money';
-import { OrderAmountMinor, SalesUnitAttribute, VippsReference } from '../workflows/messages/searchAttributes';
-import { refundWorkflowId, type OrderScope } from './orderScope';
-import type { refundWorkflow } from '../workflows/refundWorkflow';
-import type { CommandResult, OrderClientOptions } from './clientOptions';
-import { OrderCommandError } from './errors';
-import type { OrderReader } from './orderReads';
-import { orderErrorFor } from './temporalErrors';
-import { TIMED_OUT, withTimeout } from './waiting';
+import { FAILURE_TYPES, getRefundQuery, type OrderError, type OrderView, type RefundOutcome, type RefundRequest } from '../../workflows/messages';
+import { formatMoney } from '../../workflows/messages/money';
+import { OrderAmountMinor, SalesUnitAttribute, VippsReference } from '../../workflows/messages/searchAttributes';
+import { refundWorkflowId, type OrderScope } from '../orderScope';
+import type { refundWorkflow } from '../../workflows/refundWorkflow';
+import type { CommandResult, OrderClientOptions } from '../clientOptions';
+import { OrderCommandError } from '../errors';
+import type { OrderReader } from '../orderReads';
+import { orderErrorFor } from '../temporalErrors';
+import { TIMED_OUT, withTimeout } from '../waiting';
 
 /**
  * A refund of a settled order, as a refund workflow of its own (`refund-<orderId>.<refundId>`),

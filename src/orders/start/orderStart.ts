@@ -1,13 +1,13 @@
 import { WithStartWorkflowOperation } from '@temporalio/client';
-import type { OrderStatus, OrderWorkflowInput } from '../workflows/messages';
-import { orderWorkflowId, type OrderScope } from './orderScope';
-import { formatMoney } from '../workflows/messages/money';
-import { MarketAttribute, OrderAmountMinor, OrderStatusAttribute, SalesUnitAttribute, VippsReference } from '../workflows/messages/searchAttributes';
-import type { orderWorkflow } from '../workflows/orderWorkflow';
-import type { OrderClientOptions } from './clientOptions';
+import type { OrderStatus, OrderWorkflowInput } from '../../workflows/messages';
+import { orderWorkflowId, type OrderScope } from '../orderScope';
+import { formatMoney } from '../../workflows/messages/money';
+import { MarketAttribute, OrderAmountMinor, OrderStatusAttribute, SalesUnitAttribute, VippsReference } from '../../workflows/messages/searchAttributes';
+import type { orderWorkflow } from '../../workflows/orderWorkflow';
+import type { OrderClientOptions } from '../clientOptions';
 import { requestFingerprint } from './fingerprint';
-import type { OrderMemo } from './orderReads';
-import type { PlaceOrderRequest } from './placeOrderRequest';
+import type { OrderMemo } from '../orderReads';
+import type { PlaceOrderRequest } from '../placeOrderRequest';
 
 /** How a parsed placing request starts its order workflow: the input, memo, search attributes and UI texts. */
 export function orderStartFor(req: PlaceOrderRequest, opts: OrderClientOptions, scope: OrderScope = { named: false }): { fingerprint: string; start: WithStartWorkflowOperation<typeof orderWorkflow> } {
