@@ -23,6 +23,7 @@ import { createLogger, type AppLogger } from '../src/observability/logger';
 import { loadMetricsConfig, type MetricsConfig } from '../src/observability/metricsConfig';
 import { ServiceMetrics } from '../src/observability/serviceMetrics';
 import { startServiceTelemetry } from '../src/observability/serviceTelemetry';
+import { unitCounts } from '../src/observability/visibilityGauges';
 import { setupTracing } from '../src/observability/tracing';
 import { installWorkerRuntime } from '../src/observability/workerRuntime';
 import { loadCodecServerConfig } from '../src/security/codecServerConfig';
@@ -257,7 +258,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const app = await buildService({ config, orders, metrics, ...(options.serviceLogger && { logger: options.serviceLogger }) });
     await app.listen({ port: servicePort, host: config.host });
     cleanups.push(() => app.close());
-    const telemetry = await startServiceTelemetry({ client, metrics, config: metricsConfig });
+    const telemetry = await startServiceTelemetry({ client, metrics, config: metricsConfig, units: unitCounts(orders.units) });
     cleanups.push(() => telemetry.stop());
 
     return {

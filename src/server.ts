@@ -8,6 +8,7 @@ import { createLogger } from './observability/logger';
 import { loadMetricsConfig } from './observability/metricsConfig';
 import { ServiceMetrics } from './observability/serviceMetrics';
 import { startServiceTelemetry } from './observability/serviceTelemetry';
+import { unitCounts } from './observability/visibilityGauges';
 import { setupTracing } from './observability/tracing';
 import { createOrderClient } from './orders/factory';
 import { connectClient, temporalSettings } from './temporal/connection';
@@ -23,11 +24,14 @@ async function main(): Promise<void> {
   const metrics = new ServiceMetrics();
   const app = await buildService({ config, orders, metrics, logger });
   await app.listen({ port: config.port, host: config.host });
-  const telemetry = await startServiceTelemetry({ client, metrics, config: metricsConfig });
+  const telemetry = await startServiceTelemetry({ client, metrics, config: metricsConfig, units: unitCounts(orders.units) });
   const { address, namespace } = temporalSettings();
   app.log.info({ temporal: address, namespace, webhook: webhookUrl(config), metrics: telemetry.metricsUrl ?? 'off', tracing: tracing.enabled }, 'service ready');
   if (config.usingDevApiKey) app.log.warn('ORDER_API_KEY is not set: using the development key "dev-order-api-key"');
-  if (!config.webhookSecret) app.log.warn('VIPPS_WEBHOOK_SECRET is not set: webhooks are refused until it is (run npm run webhooks:register)');
+  if (!orders.units?.fromFile && !config.webhookSecret) app.log.warn('VIPPS_WEBHOOK_SECRET is not set: webhooks are refused until it is (run npm run webhooks:register)');
+  for (const unit of orders.units?.fromFile ? orders.units.registry.units : []) {
+    if (unit.webhookSecrets.length === 0) app.log.warn({ salesUnit: unit.name }, 'sales unit has no webhook secret yet: its webhooks are refused until it has (run npm run webhooks:register)');
+  }
 
   const stop = async (signal: string) => {
     app.log.info({ signal }, 'shutting down');

@@ -51,7 +51,7 @@ export async function buildService({ config, orders, metrics = new ServiceMetric
   app.setSerializerCompiler(jsonSerializerCompiler);
   const tracing = currentTracing();
   if (tracing.fastifyPlugin) await app.register(tracing.fastifyPlugin);
-  await app.register(requestObservability, { metrics });
+  await app.register(requestObservability, { metrics, orders });
   await app.register(errorHandler);
   // Before the routes: the document is made from the routes registered after it.
   await app.register(openApi, { version: SERVICE_VERSION, currency: config.currency });
@@ -61,7 +61,7 @@ export async function buildService({ config, orders, metrics = new ServiceMetric
     webhookUrl: webhookUrl(config),
     secretRefs: config.webhookSecretFile ? [{ file: config.webhookSecretFile }] : config.webhookSecret ? [{ value: config.webhookSecret }] : [],
     clockSkewMs: config.webhookClockSkewMs,
-    onOutcome: (outcome) => metrics.webhooks.inc({ outcome }),
+    onOutcome: (outcome, salesUnit) => metrics.webhooks.inc({ outcome, sales_unit: salesUnit }),
   });
   await app.register(orderRoutes, { orders, apiKey: config.orderApiKey, currency: config.currency, ...(orders.units && { units: orders.units }) });
   await app.register(returnPage, {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import type { ServiceMetrics } from '../observability/serviceMetrics';
-import { workflowIdFor } from '../workflows/messages';
+import type { OrderClient } from '../orders/orderClient';
 
 /** The order API's commands, by route: what `order_commands_total` counts. */
 const COMMANDS: Record<string, string> = {
@@ -10,7 +10,11 @@ const COMMANDS: Record<string, string> = {
   'POST /orders/:orderId/cancel': 'cancel',
   'POST /orders/:orderId/refunds': 'refund',
   'POST /orders/:orderId/retry-capture': 'retry_capture',
+  'POST /orders/:orderId/acknowledge': 'acknowledge',
 };
+
+/** A unit's routes count as the same commands as the unprefixed ones. */
+const UNIT_PREFIX = '/sales-units/:salesUnit';
 
 const QUIET_ROUTES = new Set(['/healthz', '/readyz']);
 
@@ -20,7 +24,7 @@ const QUIET_ROUTES = new Set(['/healthz', '/readyz']);
  * order id and workflow id (the trace id comes from the logger's mixin when tracing is on).
  * Replaces Fastify's own two lines per request.
  */
-function requestObservability(app: FastifyInstance, opts: { metrics: ServiceMetrics }): void {
+function requestObservability(app: FastifyInstance, opts: { metrics: ServiceMetrics; orders: OrderClient }): void {
   const errorCodes = new WeakMap<FastifyRequest, string>();
 
   app.addHook('onSend', (request, reply, payload, done) => {
@@ -37,7 +41,8 @@ function requestObservability(app: FastifyInstance, opts: { metrics: ServiceMetr
     opts.metrics.httpDuration.observe({ method: request.method, route, status_code: String(status) }, reply.elapsedTime / 1000);
     const command = commandOf(request);
     const outcome = command ? (status >= 400 ? errorCodes.get(request) ?? `http_${status}` : status === 202 ? 'pending' : 'ok') : undefined;
-    if (command && outcome) opts.metrics.commands.inc({ command, outcome });
+    const unit = unitOf(request, opts.orders);
+    if (command && outcome) opts.metrics.commands.inc({ command, outcome, sales_unit: unit?.salesUnit?.name ?? 'unknown' });
 
     const orderId = orderIdOf(request);
     const line = {
@@ -45,7 +50,8 @@ function requestObservability(app: FastifyInstance, opts: { metrics: ServiceMetr
       route,
       statusCode: status,
       durationMs: Math.round(reply.elapsedTime),
-      ...(orderId && { orderId, workflowId: workflowIdFor(orderId) }),
+      ...(orderId && { orderId, ...(unit && { workflowId: unit.workflowId(orderId) }) }),
+      ...(unit?.salesUnit && opts.orders.units?.fromFile && { salesUnit: unit.salesUnit.name }),
       ...(command && { command, outcome }),
     };
     const quiet = QUIET_ROUTES.has(route) || (request.method === 'GET' && status < 400);
@@ -56,7 +62,20 @@ function requestObservability(app: FastifyInstance, opts: { metrics: ServiceMetr
 }
 
 function commandOf(request: FastifyRequest): string | undefined {
-  return COMMANDS[`${request.method} ${request.routeOptions.url ?? ''}`];
+  const route = request.routeOptions.url ?? '';
+  return COMMANDS[`${request.method} ${route.startsWith(UNIT_PREFIX) ? route.slice(UNIT_PREFIX.length) : route}`];
+}
+
+/**
+ * The order client of the request's sales unit (from the path, or the body of POST /orders), or
+ * the service's own on a one-unit deployment; undefined for a name the service does not have, so
+ * a made-up name never becomes a metric label.
+ */
+function unitOf(request: FastifyRequest, orders: OrderClient): OrderClient | undefined {
+  const named = (request.params as { salesUnit?: unknown } | undefined)?.salesUnit ?? (request.body as { salesUnit?: unknown } | undefined)?.salesUnit;
+  if (named === undefined) return orders.salesUnit ? orders : undefined;
+  if (typeof named !== 'string' || !orders.units?.registry.get(named)) return undefined;
+  return orders.forUnit(named);
 }
 
 function orderIdOf(request: FastifyRequest): string | undefined {

@@ -20,29 +20,29 @@ export class ServiceMetrics {
 
   readonly webhooks = new Counter({
     name: 'order_webhooks_total',
-    help: 'Vipps webhook deliveries by outcome: signalled to the order, not_needed, duplicate, unknown_order, bad_signature, malformed, temporal_unavailable, not_configured',
-    labelNames: ['outcome'] as const,
+    help: 'Vipps webhook deliveries by outcome: signalled to the order, not_needed, duplicate, unknown_order, bad_signature, malformed, temporal_unavailable, not_configured, probe; by the receiver sales unit',
+    labelNames: ['outcome', 'sales_unit'] as const,
     registers: [this.registry],
   });
 
   readonly commands = new Counter({
     name: 'order_commands_total',
-    help: 'Order API commands by outcome: ok, pending (accepted, still working) or the error code answered',
-    labelNames: ['command', 'outcome'] as const,
+    help: 'Order API commands by outcome: ok, pending (accepted, still working) or the error code answered; sales_unit unknown for a unit this service does not have',
+    labelNames: ['command', 'outcome', 'sales_unit'] as const,
     registers: [this.registry],
   });
 
   readonly ordersOpen = new Gauge({
     name: 'orders_open',
-    help: 'Open order workflows by OrderStatus, counted in Temporal visibility (refreshed on an interval)',
-    labelNames: ['status'] as const,
+    help: 'Open order workflows by OrderStatus and sales unit, counted in Temporal visibility (refreshed on an interval)',
+    labelNames: ['status', 'sales_unit'] as const,
     registers: [this.registry],
   });
 
   readonly alertsOpen = new Gauge({
     name: 'order_alerts_open',
-    help: 'Open order and refund workflows carrying each OrderAlerts value, counted in Temporal visibility',
-    labelNames: ['alert'] as const,
+    help: 'Open order and refund workflows carrying each OrderAlerts value, by sales unit, counted in Temporal visibility',
+    labelNames: ['alert', 'sales_unit'] as const,
     registers: [this.registry],
   });
 

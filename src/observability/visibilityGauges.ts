@@ -1,13 +1,34 @@
 import type { Client } from '@temporalio/client';
 import { ORDER_ALERTS, ORDER_STATUSES } from '../workflows/messages/views';
-import { OrderAlerts, OrderStatusAttribute } from '../workflows/messages/searchAttributes';
+import { OrderAlerts, OrderStatusAttribute, SalesUnitAttribute } from '../workflows/messages/searchAttributes';
 import type { ServiceMetrics } from './serviceMetrics';
+import type { SalesUnits } from '../salesUnits/unitConfig';
+
+/** One sales unit's share of the counts: its name (the `sales_unit` label) and its visibility filter. */
+export interface UnitCount {
+  name: string;
+  /** Absent for a one-unit deployment: every order is the unit's. */
+  filter?: string;
+}
+
+/**
+ * The units to count. Orders of a unit from SALES_UNITS_FILE carry its SalesUnit search attribute;
+ * the unit that keeps unprefixed order ids also owns the orders started before the file existed.
+ */
+export function unitCounts(units: SalesUnits | undefined): UnitCount[] {
+  if (!units?.fromFile) return [{ name: units?.registry.units[0]?.name ?? 'default' }];
+  return units.registry.units.map((u) => ({
+    name: u.name,
+    filter: u.unprefixedOrderIds ? `(${SalesUnitAttribute.name} = '${u.name}' OR ${SalesUnitAttribute.name} IS NULL)` : `${SalesUnitAttribute.name} = '${u.name}'`,
+  }));
+}
 
 /**
  * Orders by status and open alerts, from visibility count queries on the OrderStatus and
  * OrderAlerts search attributes: no Query reaches a worker (Queries are billed and wake workflows
  * up), and scrapes never wait for Temporal, because the counts are refreshed on a timer and cached
  * in the gauges. Several service replicas report the same numbers: aggregate with max(), not sum().
+ * Per sales unit: a unit with no open workflow costs one count, not one per status and alert.
  */
 export class VisibilityGauges {
   private timer: NodeJS.Timeout | undefined;
@@ -17,6 +38,7 @@ export class VisibilityGauges {
     private readonly client: Client,
     private readonly metrics: ServiceMetrics,
     private readonly intervalMs: number,
+    private readonly units: readonly UnitCount[] = [{ name: 'default' }],
   ) {}
 
   start(): void {
@@ -43,14 +65,22 @@ export class VisibilityGauges {
   }
 
   private async countAll(): Promise<void> {
-    const open = `ExecutionStatus = 'Running'`;
     // All counts first, then the gauges: a scrape never sees half of one round and half of another.
+    const rounds = await Promise.all(this.units.map((unit) => this.countUnit(unit)));
+    for (const { unit, statuses, alerts } of rounds) {
+      for (const [status, n] of statuses) this.metrics.ordersOpen.set({ status, sales_unit: unit }, n);
+      for (const [alert, n] of alerts) this.metrics.alertsOpen.set({ alert, sales_unit: unit }, n);
+    }
+  }
+
+  private async countUnit(unit: UnitCount) {
+    const open = `ExecutionStatus = 'Running'${unit.filter ? ` AND ${unit.filter}` : ''}`;
+    const any = await this.count(open);
     const statuses = await Promise.all(
-      ORDER_STATUSES.map(async (s) => [s, await this.count(`WorkflowType = 'orderWorkflow' AND ${open} AND ${OrderStatusAttribute.name} = '${s}'`)] as const),
+      ORDER_STATUSES.map(async (s) => [s, any === 0 ? 0 : await this.count(`WorkflowType = 'orderWorkflow' AND ${open} AND ${OrderStatusAttribute.name} = '${s}'`)] as const),
     );
-    const alerts = await Promise.all(ORDER_ALERTS.map(async (a) => [a, await this.count(`${open} AND ${OrderAlerts.name} = '${a}'`)] as const));
-    for (const [status, n] of statuses) this.metrics.ordersOpen.set({ status }, n);
-    for (const [alert, n] of alerts) this.metrics.alertsOpen.set({ alert }, n);
+    const alerts = await Promise.all(ORDER_ALERTS.map(async (a) => [a, any === 0 ? 0 : await this.count(`${open} AND ${OrderAlerts.name} = '${a}'`)] as const));
+    return { unit: unit.name, statuses, alerts };
   }
 
   private async count(query: string): Promise<number> {

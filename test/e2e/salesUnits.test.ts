@@ -11,6 +11,7 @@ import { startE2eStack, stackApi } from '../support/e2eStack';
 import { eventually } from '../support/eventually';
 import { quietTemporalLogs } from '../support/temporalLogs';
 import { newOrderId, sampleOrder } from '../support/orders';
+import { metric, scrape } from '../support/prometheus';
 
 jest.setTimeout(120_000);
 
@@ -25,7 +26,7 @@ const api = stackApi(() => stack);
 
 beforeAll(async () => {
   quietTemporalLogs();
-  stack = await startE2eStack({ SALES_UNITS_FILE: join(__dirname, '../../deploy/sales-units.example.yaml') });
+  stack = await startE2eStack({ SALES_UNITS_FILE: join(__dirname, '../../deploy/sales-units.example.yaml'), VISIBILITY_METRICS_INTERVAL_SECONDS: '1' });
 }, 120_000);
 
 afterAll(async () => {
@@ -119,3 +120,39 @@ test('the routes of an unknown unit answer 404 naming salesUnit; the unprefixed 
   expect(unprefixed.json.message).toContain('salesUnit');
 });
 
+
+test('the order metrics carry the sales unit: commands, webhooks and open orders are counted per unit', async () => {
+  const orderId = newOrderId('met-unit');
+  const dk = UNITS[1];
+  expect((await api('POST', '/orders', orderFor(orderId, dk))).status).toBe(201);
+  expect((await emulator('POST', `/_emulator/payments/${orderId}/approve?msn=${dk.msn}`)).status).toBe(200);
+  await eventually(async () => expect((await api('GET', `/sales-units/dk/orders/${orderId}`)).json.status).toBe('AWAITING_SHIPMENT'), 20_000);
+  expect((await api('POST', `/sales-units/se/orders/${orderId}/cancel`, {})).status).toBe(404);
+
+  await eventually(async () => {
+    const { samples } = await scrape(stack.serviceMetricsUrl!);
+    expect(metric(samples, 'orders_open', { status: 'AWAITING_SHIPMENT', sales_unit: 'dk' })).toBeGreaterThanOrEqual(1);
+    expect(metric(samples, 'orders_open', { status: 'AWAITING_SHIPMENT', sales_unit: 'fi' })).toBe(0);
+  }, 20_000);
+  const { samples } = await scrape(stack.serviceMetricsUrl!);
+  expect(metric(samples, 'order_commands_total', { command: 'place', outcome: 'ok', sales_unit: 'dk' })).toBeGreaterThanOrEqual(1);
+  expect(metric(samples, 'order_webhooks_total', { outcome: 'signalled', sales_unit: 'dk' })).toBeGreaterThanOrEqual(1);
+  // A unit the service does not have is no label of its own.
+  expect(metric(samples, 'order_commands_total', { command: 'cancel', outcome: 'order_not_found', sales_unit: 'unknown' })).toBeGreaterThanOrEqual(1);
+  expect(samples.some((s) => s.labels.sales_unit === 'se')).toBe(false);
+});
+
+test('a unit whose keys Vipps refuses (401) refuses its new orders at once with vipps_rejected; the id stays free and the other units go on', async () => {
+  const orderId = newOrderId('keys');
+  const dk = UNITS[1];
+  // Vipps' gateway refuses the call and the client's retry with a fresh token: keys wrong or expired.
+  const faults = await fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ failNext: [{ operation: 'createPayment', reference: orderId, count: 2, when: 'before', status: 401 }] }) });
+  expect(faults.status).toBe(200);
+  const refused = await api<{ error: string; vipps?: { status?: number } }>('POST', '/orders', orderFor(orderId, dk));
+  expect(refused.status).toBe(422);
+  expect(refused.json).toMatchObject({ error: 'vipps_rejected', vipps: { status: 401 } });
+  expect((await api('POST', '/orders', orderFor(orderId, UNITS[2]))).status).toBe(201);
+  // Keys fixed: the same id is placed again on dk.
+  expect((await api('POST', '/orders', orderFor(orderId, dk))).status).toBe(201);
+  await fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'DELETE' });
+});

@@ -17,8 +17,8 @@ export interface WebhookRouteOptions {
   /** The one-unit receiver's secret: VIPPS_WEBHOOK_SECRET, or VIPPS_WEBHOOK_SECRET_FILE (re-read while running). */
   secretRefs?: WebhookSecretRef[];
   clockSkewMs: number;
-  /** Told the outcome of every delivery (metrics). */
-  onOutcome?: (outcome: WebhookOutcome) => void;
+  /** Told the outcome of every delivery and the receiver's sales unit (metrics). */
+  onOutcome?: (outcome: WebhookOutcome, salesUnit: string) => void;
 }
 
 export const WEBHOOK_PATH = '/webhooks/vipps';
@@ -35,7 +35,6 @@ const BODY_LIMIT = 64 * 1024;
  */
 export default function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOptions): void {
   const recent = new RecentWebhookEvents();
-  const outcome = (o: WebhookOutcome) => opts.onOutcome?.(o);
 
   // Keep the exact bytes: re-serialized JSON would not match the signed content hash.
   app.removeAllContentTypeParsers();
@@ -52,6 +51,8 @@ export default function webhookRoutes(app: FastifyInstance, opts: WebhookRouteOp
   }
   for (const receiver of receivers) {
     const target = signingTarget(receiver.url);
+    const unitLabel = receiver.unit ?? opts.orders.salesUnit?.name ?? 'default';
+    const outcome = (o: WebhookOutcome) => opts.onOutcome?.(o, unitLabel);
     // The schema documents the event; the handler parses it itself, after checking the signature on the raw bytes.
     app.post(receiver.path, { bodyLimit: BODY_LIMIT, schema: webhookSchema, validatorCompiler: documentOnly }, async (request, reply) => {
       const secrets = receiver.secrets.current();
