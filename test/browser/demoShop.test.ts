@@ -52,7 +52,10 @@ test('a customer pays in the demo shop, the merchant ships and refunds, the oper
   await page.goto(`${stack.serviceUrl}/`);
   expect(await page.textContent('h1')).toContain('The Knitting Shop');
   expect((await fetch(`${stack.serviceUrl}/favicon.ico`)).headers.get('content-type')).toContain('image/svg+xml');
+  expect(await page.textContent('#total')).toBe(intlAmount('en', 29_900 + 44_900 + 4_900, 'NOK'));
   await page.fill('#qty-knitted-scarf', '0');
+  // The total follows the cart as it changes, before anything is paid.
+  expect(await page.textContent('#total')).toBe(intlAmount('en', 34_800, 'NOK'));
   await shot('01-shop');
   await Promise.all([page.waitForURL(/\/landing\?token=/), page.click('#pay-with-vipps')]);
 

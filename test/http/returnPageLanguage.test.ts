@@ -137,3 +137,35 @@ test('waiting for the payment: a way back to the shop, and the payment’s link 
   expect(again).toContain('id="open-payment" href="https://landing.example/pay?token=abc"');
   expect(again).toContain('id="continue"');
 });
+
+describe('the demo shop (the file’s first unit, no)', () => {
+  test('in Bokmål with Vipps by default, the total of the cart in Norwegian', async () => {
+    const nok = (minor: number) => intlAmount('nb', minor, 'NOK');
+    const { html } = await visit('/');
+    expect(html).toContain('<html lang="nb">');
+    expect(html).toContain('Betal med Vipps');
+    expect(html).toContain('Ullsokker');
+    expect(html).toContain(`id="total" data-shipping="4900"`);
+    expect(html).toContain(`>${nok(29_900 + 44_900 + 4_900)}</td>`);
+    // Without script, the form asks the server for the total of the quantities it sends.
+    const two = (await visit('/?wool-socks=2&knitted-scarf=0')).html;
+    expect(two).toContain(`>${nok(2 * 29_900 + 4_900)}</td>`);
+    expect(two).toContain('id="qty-wool-socks" min="0" max="10" value="2"');
+  });
+
+  test('in Danish for a Danish browser, and the order’s lines are named in the page’s language', async () => {
+    expect((await visit('/', 'da-DK,da;q=0.9')).html).toContain('Betal med Vipps');
+    const placed = jest.spyOn(orders.forUnit('no'), 'placeOrder').mockResolvedValue({ orderId: 'x', workflowId: 'order-x', redirectUrl: 'https://landing.example/' });
+    const res = await app.inject({ method: 'POST', url: '/shop/checkout', headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'da' }, payload: 'wool-socks=2&knitted-scarf=0' });
+    expect(res.statusCode).toBe(303);
+    const sent = placed.mock.calls[0]![0] as { description: string; orderLines: { name: string; unitInfo: { quantity: string } }[] };
+    expect(sent.orderLines.map((l) => [l.name, l.unitInfo.quantity])).toEqual([
+      ['Uldsokker', '2'],
+      ['Fragt', '1'],
+    ]);
+    expect(sent.description).toBe(`Ordre fra ${config.merchantName}`);
+    const refused = await app.inject({ method: 'POST', url: '/shop/checkout', headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'fi' }, payload: 'wool-socks=0&knitted-scarf=0' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toContain('Valitse vähintään yksi tuote.');
+  });
+});
