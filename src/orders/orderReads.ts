@@ -23,12 +23,26 @@ import type { orderWorkflow } from '../workflows/orderWorkflow';
 import { OrderAmountMinor, OrderStatusAttribute, OrderAlerts, VippsReference } from '../workflows/messages/searchAttributes';
 import { expandViewMemo, isViewMemo, VIEW_MEMO_KEY } from '../workflows/messages/viewMemo';
 
+/** How much of a line the customer bought, for their page ("2 × Wool socks"). */
+export interface LineQuantity {
+  /** As the shop sent it: "2", "0.822". */
+  quantity: string;
+  /** Absent: pieces. */
+  unit?: 'PCS' | 'KG' | 'KM' | 'MINUTE' | 'LITRE' | 'KWH';
+  unitPrice?: number;
+}
+
 /** What the memo holds from the start: enough to show an order without asking its worker. */
 export interface OrderMemo {
   requestFingerprint: string;
   amount: OrderView['amount'];
   description: string;
   lines: { id: string; name: string; totalAmount: number }[];
+  /**
+   * By line id, for lines the shop gave a quantity. Beside `lines`, not in them: those are spread
+   * into the order views the API returns, whose lines have no quantity.
+   */
+  quantities?: Record<string, LineQuantity>;
   shopReturnUrl?: string;
 }
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack';
 import { CHROMIUM_PATH } from '../../scripts/system-deps';
+import { intlAmount } from '../support/intlAmount';
 import { quietTemporalLogs } from '../support/temporalLogs';
 
 jest.setTimeout(120_000);
@@ -33,7 +34,8 @@ beforeAll(async () => {
     // No sandbox as root; no background traffic on a machine without internet.
     args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  page = await browser.newPage({ viewport: { width: 1100, height: 800 } });
+  // An English browser: the one-unit stack has no market, so its pages would be English anyway.
+  page = await browser.newPage({ viewport: { width: 1100, height: 800 }, locale: 'en-US' });
 }, 120_000);
 
 afterAll(async () => {
@@ -50,7 +52,10 @@ test('a customer pays in the demo shop, the merchant ships and refunds, the oper
   await page.goto(`${stack.serviceUrl}/`);
   expect(await page.textContent('h1')).toContain('The Knitting Shop');
   expect((await fetch(`${stack.serviceUrl}/favicon.ico`)).headers.get('content-type')).toContain('image/svg+xml');
+  expect(await page.textContent('#total')).toBe(intlAmount('en', 29_900 + 44_900 + 4_900, 'NOK'));
   await page.fill('#qty-knitted-scarf', '0');
+  // The total follows the cart as it changes, before anything is paid.
+  expect(await page.textContent('#total')).toBe(intlAmount('en', 34_800, 'NOK'));
   await shot('01-shop');
   await Promise.all([page.waitForURL(/\/landing\?token=/), page.click('#pay-with-vipps')]);
 
@@ -63,7 +68,7 @@ test('a customer pays in the demo shop, the merchant ships and refunds, the oper
   // 3. Back in the shop: the return page shows what the order confirmed with Vipps, in the customer's words.
   await page.waitForSelector('#result');
   expect(await page.textContent('#result')).toBe('Thank you! Your order is confirmed');
-  expect(await page.textContent('#amount')).toBe('NOK 348.00');
+  expect(await page.textContent('#amount')).toBe(intlAmount('en', 34_800, 'NOK'));
   expect(await page.getAttribute('#continue', 'href')).toBe(`${stack.serviceUrl}/`);
   const orderId = (await page.textContent('#order-id'))!.trim();
   const returnUrl = page.url();
@@ -98,7 +103,7 @@ test('a customer pays in the demo shop, the merchant ships and refunds, the oper
   // 5. The customer's link (with its token) still works after settlement: the return page reads the order's result.
   await page.goto(returnUrl);
   expect(await page.textContent('#result')).toBe('Thank you! Your order is on its way');
-  expect(await page.textContent('main')).toContain('NOK 348.00 was charged and NOK 49.00 refunded');
+  expect(await page.textContent('main')).toContain(`${intlAmount('en', 34_800, 'NOK')} was charged and ${intlAmount('en', 4_900, 'NOK')} refunded`);
   await shot('08-return-after-shipping');
 
   // 6. The money, as Vipps (the emulator) saw it: one capture of the whole order, one refund.

@@ -11,6 +11,7 @@ import type { OrderClient } from '../../src/orders/orderClient';
 import { returnPath, returnToken, returnUrl } from '../../src/security/returnLinks';
 import type { OrderView } from '../../src/workflows/messages';
 import { FakeVipps } from '../support/fakeVipps';
+import { intlAmount } from '../support/intlAmount';
 import { testServiceConfig } from '../support/serviceConfig';
 import { startServiceUnderTest, type ServiceUnderTest } from '../support/serviceUnderTest';
 import type { OpenApiContract } from '../support/openApiContract';
@@ -100,7 +101,8 @@ test('a settled order’s page says what was refunded after settlement', async (
   await orders.refund(orderId, { refundId: 'r-1', amount: { value: 13_150, currency: 'NOK' } });
   const res = await visit(returnPath(PAGE_SECRET, orderId));
   expect(res.text).toContain('Thank you! Your order is on its way');
-  expect(res.text).toContain('NOK 548.00 was charged and NOK 131.50 refunded through Vipps MobilePay (NOK 416.50 in all)');
+  const nok = (minor: number) => intlAmount('en', minor, 'NOK');
+  expect(res.text).toContain(`${nok(54_800)} was charged and ${nok(13_150)} refunded through Vipps MobilePay (${nok(41_650)} in all)`);
 });
 
 describe('"confirmed" only for a payment known to be authorized', () => {

@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import type { OrderClient } from '../../orders/orderClient';
-import { demoPageSchema, esc, money, page } from './html';
+import { demoPageSchema, esc, page } from './html';
+import { amountPattern } from './i18n/format';
+import type { Locale } from './i18n/locales';
+import { pageLanguage, type PageLanguage } from './i18n/pageLanguage';
 import merchantPages from '../merchant/merchantPages';
 
 export interface DemoShopOptions {
@@ -18,12 +21,18 @@ export interface DemoShopOptions {
   publicUrl: string;
 }
 
-/** The demo catalogue: two products and a shipping line, prices in minor units (25 % VAT included). */
+interface Product {
+  id: string;
+  price: number;
+  name: Record<Locale, string>;
+}
+
+/** The demo catalogue: two products and a shipping line, prices in minor units (25 % VAT included), names in every locale. */
 const PRODUCTS = [
-  { id: 'wool-socks', name: 'Wool socks', price: 29_900 },
-  { id: 'knitted-scarf', name: 'Knitted scarf', price: 44_900 },
-] as const;
-const SHIPPING = { id: 'shipping', name: 'Shipping', price: 4_900 };
+  { id: 'wool-socks', price: 29_900, name: { nb: 'Ullsokker', da: 'Uldsokker', fi: 'Villasukat', en: 'Wool socks' } },
+  { id: 'knitted-scarf', price: 44_900, name: { nb: 'Strikket skjerf', da: 'Strikket halstørklæde', fi: 'Neulottu kaulahuivi', en: 'Knitted scarf' } },
+] as const satisfies readonly Product[];
+const SHIPPING: Product = { id: 'shipping', price: 4_900, name: { nb: 'Frakt', da: 'Fragt', fi: 'Toimitus', en: 'Shipping' } };
 
 function orderLine(id: string, name: string, quantity: number, unitPrice: number, isShipping = false) {
   const total = unitPrice * quantity;
@@ -33,21 +42,64 @@ function orderLine(id: string, name: string, quantity: number, unitPrice: number
 
 const Quantity = z.coerce.number().int().min(0).max(10).default(0);
 const Checkout = z.object({ 'wool-socks': Quantity, 'knitted-scarf': Quantity });
+type Quantities = z.infer<typeof Checkout>;
 
-function productPage(name: string, currency: string): string {
+/** The cart the page shows: one of each on a first visit, or what the form without script sent back. */
+function shownQuantities(query: unknown): Quantities {
+  const sent = Checkout.safeParse(query ?? {});
+  const any = typeof query === 'object' && query !== null && PRODUCTS.some((p) => p.id in query);
+  return any && sent.success ? sent.data : { 'wool-socks': 1, 'knitted-scarf': 1 };
+}
+
+/** Products and, when there are any, shipping. */
+function cartTotal(quantities: Quantities): number {
+  const products = PRODUCTS.reduce((sum, p) => sum + p.price * quantities[p.id], 0);
+  return products > 0 ? products + SHIPPING.price : 0;
+}
+
+/**
+ * Totals the cart as the customer changes it, in the locale's way of writing amounts that the
+ * server hands over (data-format). Without script the form's "update total" button asks the server.
+ */
+const CART_SCRIPT = `(() => {
+  const total = document.getElementById('total');
+  const p = JSON.parse(total.dataset.format);
+  const inputs = [...document.querySelectorAll('#cart input[data-price]')];
+  const write = (minor) => {
+    const [whole, fraction] = (minor / 10 ** p.digits).toFixed(p.digits).split('.');
+    return p.before + whole.replace(/\\B(?=(\\d{3})+(?!\\d))/g, p.group) + (fraction ? p.decimal + fraction : '') + p.after;
+  };
+  const update = () => {
+    let sum = 0;
+    for (const input of inputs) {
+      const q = Number(input.value);
+      if (Number.isInteger(q) && q > 0 && q <= 10) sum += q * Number(input.dataset.price);
+    }
+    total.textContent = write(sum > 0 ? sum + Number(total.dataset.shipping) : 0);
+  };
+  for (const input of inputs) input.addEventListener('input', update);
+})();`;
+
+function productPage(lang: PageLanguage, name: string, currency: string, quantities: Quantities): string {
+  const { t, locale } = lang;
   const rows = PRODUCTS.map(
-    (p) => `<tr><td>${esc(p.name)}</td><td>${esc(money(p.price, currency))}</td>
-      <td><input type="number" name="${p.id}" id="qty-${p.id}" min="0" max="10" value="1" aria-label="Quantity of ${esc(p.name)}"></td></tr>`,
+    (p) => `<tr><td>${esc(p.name[locale])}</td><td class="amount">${esc(lang.amount(p.price, currency))}</td>
+      <td><input type="number" name="${p.id}" id="qty-${p.id}" min="0" max="10" value="${quantities[p.id]}" data-price="${p.price}" aria-label="${esc(t.shop.quantityOf(p.name[locale]))}"></td></tr>`,
   ).join('');
+  const format = JSON.stringify(amountPattern(locale, currency));
   return page(
     name,
-    `<h1>${esc(name)} <span class="muted">(demo)</span></h1>
-     <form method="post" action="/shop/checkout">
-       <table><tr><th>Product</th><th>Price</th><th>Quantity</th></tr>${rows}
-       <tr><td>${esc(SHIPPING.name)}</td><td>${esc(money(SHIPPING.price, currency))}</td><td></td></tr></table>
-       <button type="submit" id="pay-with-vipps">Pay with Vipps MobilePay</button>
+    `<h1>${esc(name)} <span class="muted">(${esc(t.shop.demo)})</span></h1>
+     <form method="post" action="/shop/checkout" id="cart">
+       <table><tr><th>${esc(t.shop.product)}</th><th class="amount">${esc(t.table.price)}</th><th>${esc(t.shop.quantity)}</th></tr>${rows}
+       <tr><td>${esc(SHIPPING.name[locale])}</td><td class="amount">${esc(lang.amount(SHIPPING.price, currency))}</td><td></td></tr>
+       <tr class="sum"><td><strong>${esc(t.table.total)}</strong></td><td class="amount total" id="total" data-shipping="${SHIPPING.price}" data-format="${esc(format)}">${esc(lang.amount(cartTotal(quantities), currency))}</td><td></td></tr></table>
+       <p class="actions"><button type="submit" id="pay-with-vipps">${esc(t.shop.pay(lang.brand))}</button>
+       <noscript><button type="submit" class="secondary" id="update-total" formaction="/" formmethod="get">${esc(t.shop.updateTotal)}</button></noscript></p>
      </form>
-     <p class="muted"><a href="/merchant">Merchant page</a> (log in with the API key) · the payment runs against the Vipps MobilePay emulator unless configured otherwise.</p>`,
+     <p class="muted"><a href="/merchant">${esc(t.shop.merchantPage)}</a> ${esc(t.shop.merchantNote)}</p>
+     <script>${CART_SCRIPT}</script>`,
+    { lang: locale },
   );
 }
 
@@ -60,20 +112,28 @@ export default async function demoShop(app: FastifyInstance, opts: DemoShopOptio
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').send(body);
+  const languageOf = (request: FastifyRequest) => pageLanguage(request.headers['accept-language'], orders.salesUnit);
+  const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').header('Vary', 'Accept-Language').send(body);
+  const refused = (reply: FastifyReply, lang: PageLanguage, why: string) => {
+    const { checkout, back } = lang.t.shop;
+    return html(reply, 400, page(checkout, `<h1>${esc(checkout)}</h1><p>${esc(why)}</p><p><a href="/">${esc(back)}</a></p>`, { lang: lang.locale }));
+  };
   const doc = (summary: string, ...statuses: number[]) => demoPageSchema(summary, statuses);
 
-  app.get('/', { schema: doc('The demo shop', 200) }, (_request, reply) => html(reply, 200, productPage(opts.merchantName, opts.currency)));
+  app.get('/', { schema: doc('The demo shop', 200) }, (request, reply) => html(reply, 200, productPage(languageOf(request), opts.merchantName, opts.currency, shownQuantities(request.query))));
 
   app.post('/shop/checkout', { schema: doc('The demo shop’s "Pay with Vipps MobilePay": places an order, redirects to Vipps', 303, 400) }, async (request, reply) => {
+    // The same browser asks in the same language, so the order's lines are named as the page named them.
+    const lang = languageOf(request);
     const parsed = Checkout.safeParse(request.body ?? {});
-    if (!parsed.success) return html(reply, 400, page('Checkout', '<h1>Checkout</h1><p>Quantities must be whole numbers from 0 to 10.</p><p><a href="/">Back</a></p>'));
-    const lines = PRODUCTS.filter((p) => (parsed.data[p.id] ?? 0) > 0).map((p) => orderLine(p.id, p.name, parsed.data[p.id] ?? 0, p.price));
-    if (lines.length === 0) return html(reply, 400, page('Checkout', '<h1>Checkout</h1><p>Choose at least one product.</p><p><a href="/">Back</a></p>'));
-    lines.push(orderLine(SHIPPING.id, SHIPPING.name, 1, SHIPPING.price, true));
+    if (!parsed.success) return refused(reply, lang, lang.t.shop.badQuantities);
+    const lines = PRODUCTS.filter((p) => parsed.data[p.id] > 0).map((p) => orderLine(p.id, p.name[lang.locale], parsed.data[p.id], p.price));
+    if (lines.length === 0) return refused(reply, lang, lang.t.shop.nothingChosen);
+    lines.push(orderLine(SHIPPING.id, SHIPPING.name[lang.locale], 1, SHIPPING.price, true));
     const total = lines.reduce((sum, l) => sum + l.totalAmount, 0);
     const orderId = `shop-${Date.now()}-${randomBytes(3).toString('hex')}`;
-    const placed = await orders.placeOrder({ orderId, amount: { value: total, currency: opts.currency }, description: `${opts.merchantName} order`.slice(0, 100), orderLines: lines });
+    const description = lang.t.shop.orderDescription(opts.merchantName).slice(0, 100);
+    const placed = await orders.placeOrder({ orderId, amount: { value: total, currency: opts.currency }, description, orderLines: lines });
     return reply.redirect(placed.redirectUrl, 303);
   });
 

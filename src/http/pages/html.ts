@@ -32,6 +32,10 @@ const STYLE = `
   .alert { background: #fde2e1; padding: .6rem .8rem; border-radius: 8px; color: #8a1c14; }
   dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: .3rem 1.2rem; } dl.summary dt { color: #666; } dl.summary dd { margin: 0; }
   .total { font-size: 1.3rem; font-weight: 700; } h2 { font-size: 1.15rem; margin-top: 1.6rem; }
+  th.amount, td.amount { text-align: right; white-space: nowrap; } .button.secondary { background: #555; }
+  .actions { display: flex; flex-wrap: wrap; gap: .6rem; } tr.sum td { vertical-align: baseline; }
+  h1 { overflow-wrap: break-word; hyphens: auto; }
+  @media (max-width: 600px) { main { margin: 0; border-radius: 0; padding: 1.2rem; } }
 `;
 
 /** A refresh target: `url` after `seconds`, or the same page. */
@@ -40,11 +44,12 @@ export interface Refresh {
   url?: string;
 }
 
-export function page(title: string, body: string, opts: { refresh?: Refresh; refreshSeconds?: number } = {}): string {
+/** `lang` is the page's language tag (the customer's pages: their locale; the merchant's: English). */
+export function page(title: string, body: string, opts: { refresh?: Refresh; refreshSeconds?: number; lang?: string } = {}): string {
   const refresh = opts.refresh ?? (opts.refreshSeconds ? { seconds: opts.refreshSeconds } : undefined);
   const meta = refresh ? `<meta http-equiv="refresh" content="${refresh.seconds}${refresh.url ? `; url=${esc(refresh.url)}` : ''}">` : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${meta}
+<html lang="${esc(opts.lang ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${meta}
 <title>${esc(title)}</title><link rel="icon" type="image/svg+xml" href="/favicon.svg"><style>${STYLE}</style></head>
 <body><main>${body}</main></body></html>`;
 }

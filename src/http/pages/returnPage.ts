@@ -3,12 +3,13 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { OrderCommandError } from '../../orders/errors';
 import type { OrderClient } from '../../orders/orderClient';
-import type { OrderGlance } from '../../orders/orderReads';
-import type { OrderStatus, OrderView } from '../../workflows/messages';
 import { OrderId } from '../../workflows/messages';
-import { CONFIRMED_STATUSES, FINAL_STATUSES, isIn } from '../../workflows/messages/statusGroups';
+import { FINAL_STATUSES, isIn } from '../../workflows/messages/statusGroups';
 import { returnPath, returnTokenMatches } from '../../security/returnLinks';
-import { esc, money, page, type Refresh } from './html';
+import { esc, page, type Refresh } from './html';
+import { pageLanguage, type PageLanguage } from './i18n/pageLanguage';
+import { PaymentLinks } from './paymentLinks';
+import { fromGlance, fromView, renderReturnPage, type Shown } from './returnView';
 import { ReturnVisits } from './returnVisits';
 import { documentOnly } from '../zodCompilers';
 
@@ -28,114 +29,15 @@ export interface ReturnPageOptions {
 /** While the payment is pending the page looks again by itself, reading only (no wake-up, no billed Action). */
 const AUTO_REFRESH_SECONDS = 4;
 
-/** What the page shows, from the full view or, without asking the order, from its description. */
-interface Shown {
-  orderId: string;
-  status: OrderStatus | 'UNKNOWN';
-  total?: { value: number; currency: string };
-  lines: { name: string; totalAmount: number }[];
-  shopReturnUrl?: string;
-  paymentState?: string;
-  /** From the full view only: what Vipps reserved, took and gave back. */
-  authorized?: number;
-  captured?: number;
-  refunded?: number;
-}
-
-function fromView(view: OrderView): Shown {
-  return {
-    orderId: view.orderId,
-    status: view.status,
-    total: view.amount,
-    lines: view.orderLines,
-    ...(view.shopReturnUrl && { shopReturnUrl: view.shopReturnUrl }),
-    ...(view.payment.state && { paymentState: view.payment.state }),
-    authorized: view.payment.aggregate.authorized,
-    captured: view.payment.aggregate.captured,
-    refunded: view.payment.aggregate.refunded,
-  };
-}
-
-function fromGlance(glance: OrderGlance): Shown {
-  const memo = glance.memo;
-  return {
-    orderId: glance.orderId,
-    status: glance.status,
-    ...(memo && { total: memo.amount }),
-    lines: memo?.lines ?? [],
-    ...(memo?.shopReturnUrl && { shopReturnUrl: memo.shopReturnUrl }),
-  };
-}
-
-/** Why the payment did not go through, said to the customer. */
-function notPaidReason(paymentState: string | undefined): string {
-  switch (paymentState) {
-    case 'ABORTED':
-      return 'You stopped the payment in Vipps MobilePay.';
-    case 'EXPIRED':
-      return 'The payment was not approved in time.';
-    case 'TERMINATED':
-      return 'The payment was cancelled before it was approved.';
-    default:
-      return 'We could not start the payment with Vipps MobilePay.';
-  }
-}
-
-function render(shown: Shown, opts: ReturnPageOptions, salesUnit?: string): { title: string; html: string; refresh?: Refresh } {
-  const total = shown.total ? money(shown.total.value, shown.total.currency) : '';
-  const lines = shown.lines.map((l) => `<tr><td>${esc(l.name)}</td><td>${esc(money(l.totalAmount, shown.total?.currency ?? ''))}</td></tr>`).join('');
-  const summary = `<table><tr><th>Item</th><th>Price</th></tr>${lines}<tr><td><strong>Total</strong></td><td class="total" id="amount">${esc(total)}</td></tr></table>
-    <p class="muted">Order <span id="order-id">${esc(shown.orderId)}</span></p>`;
-  const backUrl = shown.shopReturnUrl ?? opts.shopUrl;
-  const back = backUrl ? `<p><a class="button" id="continue" href="${esc(backUrl)}">Back to ${esc(opts.merchantName)}</a></p>` : '<p class="muted">You can close this page.</p>';
-  const heading = (title: string) => `<h1 id="result" data-status="${esc(shown.status)}">${esc(title)}</h1>`;
-
-  const currency = shown.total?.currency ?? '';
-  if (shown.status === 'COMPLETED') {
-    const title = 'Thank you! Your order is on its way';
-    const charged = shown.captured !== undefined ? money(shown.captured, currency) : total;
-    const refunded = shown.refunded ?? 0;
-    const words = refunded > 0
-      ? `Your order has been sent: ${charged} was charged and ${money(refunded, currency)} refunded through Vipps MobilePay (${money((shown.captured ?? 0) - refunded, currency)} in all).`
-      : `Your order has been sent and ${charged} was charged through Vipps MobilePay.`;
-    return { title, html: `${heading(title)}<p>${esc(words)}</p>${summary}${back}` };
-  }
-  // Needs attention says nothing about the payment: "confirmed" only when it is known to be authorized.
-  if (shown.status === 'NEEDS_ATTENTION' && !((shown.authorized ?? 0) > 0)) {
-    const title = 'The shop is looking at your order';
-    return { title, html: `${heading(title)}<p class="notice">Something needs a look before your order goes further; the shop will be in touch. You are charged only for what is sent.</p>${summary}${back}` };
-  }
-  if (isIn(CONFIRMED_STATUSES, shown.status)) {
-    const title = 'Thank you! Your order is confirmed';
-    return { title, html: `${heading(title)}<p>${esc(total)} is reserved in Vipps MobilePay. You are charged only when your order is sent.</p>${summary}${back}` };
-  }
-  if (shown.status === 'PENDING_PAYMENT') {
-    const title = 'Waiting for your payment';
-    return {
-      title,
-      html: `${heading(title)}<p class="notice">Approve the payment in Vipps MobilePay. This page updates by itself when it is done.</p>${summary}`,
-      refresh: { seconds: AUTO_REFRESH_SECONDS, url: returnPath(opts.pageSecret, shown.orderId, true, salesUnit) },
-    };
-  }
-  if (shown.status === 'CANCELLED') {
-    const title = 'Your order was cancelled';
-    return { title, html: `${heading(title)}<p>The reserved amount has been released in Vipps MobilePay. You have not been charged.</p>${summary}${back}` };
-  }
-  if (shown.status === 'PAYMENT_FAILED') {
-    const title = 'The payment was not completed';
-    return { title, html: `${heading(title)}<p>${esc(notPaidReason(shown.paymentState))} You have not been charged.</p>${summary}${back}` };
-  }
-  const title = 'We are looking at your order';
-  return { title, html: `${heading(title)}<p class="notice">We could not tell the state of your payment just now. This page updates by itself.</p>${summary}`, refresh: { seconds: 10 } };
-}
-
 const html = z.string().meta({ description: 'an HTML page' });
 
 const returnPageSchema = {
   operationId: 'customerReturnPage',
   summary: 'Where Vipps sends the customer back: the order confirmation',
   description:
-    'Shows confirmed / waiting / cancelled and released / not completed, with the total and a way back to the shop. ' +
+    'Shows confirmed / waiting / cancelled and released / not completed, with the lines, the total and a way back to the shop. ' +
+    'In Norwegian, Danish, Finnish or English: the first of those the `Accept-Language` header asks for, else the sales unit’s market language, else English; ' +
+    'with the unit’s brand (Vipps or MobilePay; Vipps MobilePay for a unit without a market). ' +
     'The first visit while the payment is pending wakes the order once (at most once per order per 30 s) and waits for its look at the payment; ' +
     'the page then refreshes itself with `auto=1`, which only reads. No API key: the customer’s browser calls it, with the token `t` of the link ' +
     'the order gave Vipps (an HMAC of the order id); without a valid token the page is the unknown-order page and nothing is read or woken.',
@@ -162,36 +64,55 @@ const returnPageSchema = {
 export default function returnPage(parent: FastifyInstance, opts: ReturnPageOptions): void {
   const app = parent.withTypeProvider<ZodTypeProvider>();
   const visits = new ReturnVisits(opts.wakeIntervalMs ?? 30_000);
-  const send = (reply: FastifyReply, status: number, title: string, body: string, refresh?: Refresh) =>
-    // no-referrer: the token must not travel to the shop's page behind "Back to the shop".
-    reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer').send(page(title, body, refresh ? { refresh } : {}));
-  const unknown = (reply: FastifyReply, status: number, why: string) => send(reply, status, 'Unknown order', `<h1>Unknown order</h1><p>${why}</p>${opts.shopUrl ? `<p><a href="${esc(opts.shopUrl)}">Back to ${esc(opts.merchantName)}</a></p>` : ''}`);
+  const paymentLinks = new PaymentLinks();
+  const send = (reply: FastifyReply, lang: PageLanguage, status: number, title: string, body: string, refresh?: Refresh) =>
+    reply
+      .code(status)
+      .type('text/html; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      // no-referrer: the token must not travel to the shop's page behind "Back to the shop".
+      .header('Referrer-Policy', 'no-referrer')
+      .header('Vary', 'Accept-Language')
+      .send(page(title, body, { lang: lang.locale, ...(refresh && { refresh }) }));
+  const unknown = (reply: FastifyReply, lang: PageLanguage, status: number, why: string) => {
+    const { title } = lang.t.unknownOrder;
+    const back = opts.shopUrl ? `<p><a href="${esc(opts.shopUrl)}">${esc(lang.t.backTo(opts.merchantName))}</a></p>` : '';
+    return send(reply, lang, status, title, `<h1>${esc(title)}</h1><p>${esc(why)}</p>${back}`);
+  };
 
   const show = async (request: FastifyRequest, reply: FastifyReply, salesUnit: string | undefined) => {
+    // The unit comes from the link itself, so its language tells nothing about the order.
+    const unit = salesUnit === undefined ? opts.orders.salesUnit : opts.orders.units?.registry.get(salesUnit);
+    const lang = pageLanguage(request.headers['accept-language'], unit);
     const parsed = OrderId.safeParse((request.params as { orderId?: unknown }).orderId);
-    if (!parsed.success) return unknown(reply, 400, 'The link is not valid.');
+    if (!parsed.success) return unknown(reply, lang, 400, lang.t.unknownOrder.badLink);
     const orderId = parsed.data;
     const query = request.query as { auto?: unknown; t?: unknown };
     // Before anything is read: a wrong token gets the same page as an order that does not exist.
-    if (!returnTokenMatches(opts.pageSecret, orderId, query.t, salesUnit)) return unknown(reply, 404, 'We could not find this order.');
+    if (!returnTokenMatches(opts.pageSecret, orderId, query.t, salesUnit)) return unknown(reply, lang, 404, lang.t.unknownOrder.notFound);
     const autoRefresh = query.auto === '1';
+    const key = `${salesUnit ?? ''}:${orderId}`;
     try {
       const orders = salesUnit === undefined ? opts.orders : opts.orders.forUnit(salesUnit);
       const glance = await orders.glance(orderId);
-      if (!glance) return unknown(reply, 404, 'We could not find this order.');
+      if (!glance) return unknown(reply, lang, 404, lang.t.unknownOrder.notFound);
       let shown: Shown;
-      if (!glance.running) shown = fromView(await orders.getOrder(orderId));
-      else if (isIn(FINAL_STATUSES, glance.status) || (glance.status === 'PENDING_PAYMENT' && !autoRefresh && visits.mayWake(`${salesUnit ?? ''}:${orderId}`))) {
+      if (!glance.running) shown = fromView(await orders.getOrder(orderId), glance);
+      else if (isIn(FINAL_STATUSES, glance.status) || (glance.status === 'PENDING_PAYMENT' && !autoRefresh && visits.mayWake(key))) {
         // Settled but not yet closed: customerReturned waits (free) for the result, which says why.
         const view = await orders.customerReturned(orderId, opts.waitMs);
-        shown = view ? fromView(view) : fromGlance(glance);
+        shown = view ? fromView(view, glance) : fromGlance(glance);
       } else shown = fromGlance(glance);
-      const { title, html: body, refresh } = render(shown, opts, salesUnit);
-      return send(reply, 200, title, body, refresh);
+      const paymentUrl = paymentLinks.linkFor(key, shown.status === 'PENDING_PAYMENT', shown.paymentUrl);
+      if (paymentUrl) shown.paymentUrl = paymentUrl;
+      const pendingRefresh = { seconds: AUTO_REFRESH_SECONDS, url: returnPath(opts.pageSecret, orderId, true, salesUnit) };
+      const { title, html: body, refresh } = renderReturnPage(shown, { lang, merchantName: opts.merchantName, pendingRefresh, ...(opts.shopUrl && { shopUrl: opts.shopUrl }) });
+      return send(reply, lang, 200, title, body, refresh);
     } catch (err) {
-      if (err instanceof OrderCommandError && err.code === 'order_not_found') return unknown(reply, 404, 'We could not find this order.');
+      if (err instanceof OrderCommandError && err.code === 'order_not_found') return unknown(reply, lang, 404, lang.t.unknownOrder.notFound);
       if (err instanceof OrderCommandError && err.httpStatus === 503) {
-        return send(reply, 503, 'Please wait', '<h1>Please wait</h1><p class="notice">We could not look up your order just now. This page updates by itself.</p>', { seconds: 5 });
+        const { title, text } = lang.t.unavailable;
+        return send(reply, lang, 503, title, `<h1>${esc(title)}</h1><p class="notice">${esc(text)}</p>`, { seconds: 5 });
       }
       throw err;
     }

@@ -6,7 +6,7 @@ import { MarketAttribute, OrderAmountMinor, OrderStatusAttribute, SalesUnitAttri
 import type { orderWorkflow } from '../../workflows/orderWorkflow';
 import type { OrderClientOptions } from '../clientOptions';
 import { requestFingerprint } from './fingerprint';
-import type { OrderMemo } from '../orderReads';
+import type { LineQuantity, OrderMemo } from '../orderReads';
 import type { PlaceOrderRequest } from '../placeOrderRequest';
 
 /** How a parsed placing request starts its order workflow: the input, memo, search attributes and UI texts. */
@@ -31,6 +31,7 @@ export function orderStartFor(req: PlaceOrderRequest, opts: OrderClientOptions, 
     amount: req.amount,
     description: req.description,
     lines: req.orderLines.map((l) => ({ id: l.id, name: l.name, totalAmount: l.totalAmount })),
+    ...quantitiesOf(req),
     ...(req.returnUrl && { shopReturnUrl: req.returnUrl }),
   };
   const start = new WithStartWorkflowOperation<typeof orderWorkflow>('orderWorkflow', {
@@ -52,6 +53,16 @@ export function orderStartFor(req: PlaceOrderRequest, opts: OrderClientOptions, 
     staticDetails: staticDetails(req),
   });
   return { fingerprint, start };
+}
+
+/** The quantities of the lines that have one, for the customer's page; nothing when none has. */
+function quantitiesOf(req: PlaceOrderRequest): { quantities?: Record<string, LineQuantity> } {
+  const entries = req.orderLines.flatMap((l): [string, LineQuantity][] => {
+    const info = l.unitInfo;
+    if (!info) return [];
+    return [[l.id, { quantity: info.quantity, ...(info.quantityUnit && { unit: info.quantityUnit }), ...(info.unitPrice != null && { unitPrice: info.unitPrice }) }]];
+  });
+  return entries.length > 0 ? { quantities: Object.fromEntries(entries) } : {};
 }
 
 /** Text as itself in markdown: on one line, every markup character escaped (ids and names are the shop's). */
