@@ -30,7 +30,7 @@ import { placeOrderRequestFor } from './placeOrderRequest';
 import { refundAfterSettlement } from './refundAfterSettlement';
 import { orderErrorFor } from './temporalErrors';
 import { TIMED_OUT, parseCommand as parse, withTimeout } from './waiting';
-import { orderWorkflowId, type OrderScope } from './orderScope';
+import { orderWorkflowId, unitFilter, type OrderScope } from './orderScope';
 import type { SalesUnit } from '@vipps-orders/vipps/sales-units';
 import type { SalesUnits } from '../salesUnits/unitConfig';
 
@@ -267,9 +267,13 @@ export class OrderClient {
     }
   }
 
-  /** Recent orders from Temporal visibility (eventually consistent; for the demo merchant page). */
-  async listRecentOrders(limit = 50): Promise<OrderSummary[]> {
-    return listRecentOrders(this.opts.client, this.opts.taskQueue, limit);
+  /**
+   * Recent orders from Temporal visibility (eventually consistent; for the demo merchant page): of
+   * every unit, or of `salesUnit` only (an unknown name is an OrderCommandError naming `salesUnit`).
+   */
+  async listRecentOrders(limit = 50, opts: { salesUnit?: string } = {}): Promise<OrderSummary[]> {
+    const filter = opts.salesUnit === undefined ? '' : unitFilter(this.forUnit(opts.salesUnit).scope);
+    return listRecentOrders(this.opts.client, this.opts.taskQueue, limit, filter);
   }
 
   /**
