@@ -6,11 +6,10 @@
 export const API_REFERENCE_TITLE = 'Vipps MobilePay orders — API reference';
 
 /** White on the top bar's dark grey, 40 px high as the plugin shows it. */
-const WORDMARK_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="360" height="40" viewBox="0 0 360 40">
+const WORDMARK_SVG = `<svg xmlns="http://www.w3.org/2000/svg" width="420" height="40" viewBox="0 0 420 40">
 <rect x="0" y="4" width="32" height="32" rx="8" fill="#ff5b24"/>
 <path d="M9 14h14M9 20h14M9 26h9" stroke="#fff" stroke-width="3" stroke-linecap="round"/>
-<text x="44" y="26" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="18" font-weight="700" fill="#fff">Vipps MobilePay orders</text>
-<text x="258" y="26" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" font-size="15" fill="#d0d0d0">API reference</text>
+<text x="44" y="26" font-family="system-ui, -apple-system, Segoe UI, Roboto, sans-serif" fill="#fff"><tspan font-size="18" font-weight="700">Vipps MobilePay orders</tspan><tspan dx="12" font-size="15" fill="#d0d0d0">API reference</tspan></text>
 </svg>`;
 
 const ICON_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="8" fill="#ff5b24"/><path d="M9 10h14M9 16h14M9 22h9" stroke="#fff" stroke-width="3" stroke-linecap="round"/></svg>`;
