@@ -69,7 +69,7 @@ test('the list shows statuses in words (the raw value in data-status), dates as 
     expect(found).not.toBe('');
     return found;
   }, 15_000);
-  expect(row).toMatch(/data-testid="status" data-status="AWAITING_SHIPMENT"[^>]*>Paid \(reserved\), ready to ship</);
+  expect(row).toMatch(/data-testid="status" data-status="AWAITING_SHIPMENT"[^>]*>Paid, ready to ship</);
   const cells = cellsOf(row);
   const visible = cells.map((c) => c.text).join(' | ');
   expect(visible).not.toContain('AWAITING_SHIPMENT');
@@ -91,7 +91,7 @@ test('the order page tells its timeline in words: statuses, operations by what t
   await orders.ship(orderId, { shipmentId: 'box-7' });
   const page = (await merchant.send(`/merchant/orders/${orderId}`)).text;
   const timeline = plain(page.split('<h2>Timeline</h2>')[1] ?? '');
-  expect(timeline).toContain('Status: Paid (reserved), ready to ship');
+  expect(timeline).toContain('Status: Paid, ready to ship');
   expect(timeline).toContain('Status: Completed');
   expect(timeline).toContain('Capture for shipment box-7');
   expect(timeline).toMatch(new RegExp(`Payment authorized NOK 548\\.00, capture by ${SHORT_DATE.source}`));

@@ -35,10 +35,14 @@ export function dateTime(iso: string | undefined): string {
   return Number.isNaN(d.getTime()) ? iso : dateFormat.format(d);
 }
 
-/** A `<time>` element: the short form to read, the exact instant in `datetime` and on hover. */
+/**
+ * A `<time>` element: the short form to read, the exact instant in `datetime` and on hover. A
+ * narrow column may break it after the date, never inside the date or the time.
+ */
 export function timeTag(iso: string | undefined): string {
   if (!iso) return '';
-  return `<time datetime="${esc(iso)}" title="${esc(iso)}">${esc(dateTime(iso))}</time>`;
+  const parts = dateTime(iso).split(', ').map((part) => `<span class="nowrap">${esc(part)}</span>`);
+  return `<time datetime="${esc(iso)}" title="${esc(iso)}">${parts.join(', ')}</time>`;
 }
 
 /** ISO instants inside free text (timeline details), rewritten to the short form. */

@@ -14,14 +14,16 @@ const STYLE = `
   h1 { margin: 0 0 1rem; font-size: 1.5rem; display: flex; flex-wrap: wrap; align-items: center; gap: .4rem .8rem; }
   h2 { font-size: 1.1rem; margin: 1.8rem 0 .4rem; }
   a { color: #0b5cad; }
-  table { border-collapse: collapse; width: 100%; margin: .6rem 0 1rem; }
-  th, td { text-align: left; padding: .5rem .6rem; border-bottom: 1px solid #ebe9e4; vertical-align: top; }
+  table { border-collapse: collapse; width: 100%; margin: .4rem 0 .4rem; }
+  th, td { text-align: left; padding: .45rem .5rem; border-bottom: 1px solid #ebe9e4; vertical-align: top; }
   th { font-size: .8rem; text-transform: uppercase; letter-spacing: .03em; color: #666; font-weight: 600; white-space: nowrap; }
   .num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
   .nowrap, time { white-space: nowrap; }
+  .scroll { overflow-x: auto; }
+  td.order-id a { white-space: nowrap; }
   td.actions { white-space: nowrap; text-align: right; width: 1%; }
   td.actions form + form { margin-left: .35rem; }
-  .status { display: inline-block; padding: .15rem .6rem; border-radius: 999px; background: #eee; font-size: .85rem; font-weight: 600; white-space: nowrap; }
+  .status { display: inline-block; padding: .15rem .6rem; border-radius: 10px; background: #eee; font-size: .85rem; font-weight: 600; }
   .ok { background: #dff5e3; color: #135c24; } .bad { background: #fde2e1; color: #8a1c14; } .wait { background: #fff3cd; color: #6b4e00; }
   button { background: #ff5b24; color: #fff; border: 0; border-radius: 8px; padding: .55rem 1rem; font-size: .95rem; cursor: pointer; white-space: nowrap; font-family: inherit; }
   button.secondary { background: #4d4d4d; } button.small { padding: .3rem .65rem; font-size: .85rem; }
@@ -34,18 +36,30 @@ const STYLE = `
   .notice.success { background: #e6f5e9; border-color: #2e8540; color: #123d1c; }
   .notice.error { background: #fde8e6; border-color: #c0392b; color: #6e1610; font-weight: 600; }
   .order-alert { background: #fff4e5; border: 1px solid #f0c27b; padding: .6rem .8rem; border-radius: 8px; margin: 0 0 .6rem; }
-  dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1.4rem; margin: 0 0 1rem; }
+  dl.summary { display: grid; grid-template-columns: max-content 1fr; gap: .35rem 1.4rem; margin: 0 0 1rem; align-items: baseline; }
   dl.summary dt { color: #666; } dl.summary dd { margin: 0; }
   .total { font-size: 1.25rem; font-weight: 700; }
   .panel { display: flex; flex-wrap: wrap; gap: 1rem 1.5rem; align-items: flex-end; padding: 1rem; background: #faf9f7; border: 1px solid #ebe9e4; border-radius: 10px; margin: 0 0 1rem; }
-  .panel form { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
-  .field { display: flex; flex-direction: column; gap: .25rem; }
+  .panel > form, .panel > .buttons { display: flex; flex-wrap: wrap; gap: .5rem; align-items: flex-end; }
+  .field { display: flex; flex-direction: column; gap: .3rem; }
+  .field .row { display: flex; gap: .5rem; align-items: center; }
   .field .hint { font-size: .85rem; color: #555; font-weight: normal; }
   .amount-input { width: 9rem; text-align: right; }
   .filter { display: flex; gap: .5rem; align-items: center; margin: 0 0 .5rem; }
-  footer { margin-top: 1.5rem; }
+  footer { margin-top: 1.2rem; }
+  /* A narrow window may break a time after its date, and an order id at its hyphens, before a table scrolls. */
+  @media (max-width: 960px) { time, td.order-id a { white-space: normal; } }
+  nav.top { display: flex; justify-content: flex-end; align-items: center; gap: .6rem; margin: -.5rem 0 .5rem; font-size: .9rem; }
   .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 `;
+
+/** The way between the pages, and out: on top of every page behind the login. */
+export function topNav(logoutForm: string): string {
+  return `<nav class="top"><a href="/merchant">Orders</a><span aria-hidden="true">·</span><a href="/">Shop</a>${logoutForm}</nav>`;
+}
+
+/** A table that scrolls sideways inside the page when the window is too narrow for it. */
+export const scrolling = (tableHtml: string) => `<div class="scroll">${tableHtml}</div>`;
 
 /** A whole merchant page. */
 export function merchantPage(title: string, body: string): string {

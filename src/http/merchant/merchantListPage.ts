@@ -4,8 +4,8 @@ import type { OrderAlert } from '../../workflows/messages';
 import { esc } from '../pages/html';
 import { mintId } from './merchantForms';
 import { amount, timeTag } from './merchantFormat';
-import { hidden, statusBadge } from './merchantHtml';
-import { actionForm } from './merchantOrderPage';
+import { hidden, scrolling, statusBadge, topNav } from './merchantHtml';
+import { actionForm, type ButtonOptions } from './merchantOrderPage';
 import { unitWords, type MerchantUnits } from './merchantUnits';
 import { ALERT_LABELS, listActionsFor } from './merchantView';
 
@@ -33,14 +33,14 @@ function row(o: OrderSummary, ctx: ListPageContext): string {
   const currency = ctx.units.currencyOf(unit);
   const path = ctx.units.orderPath(o.orderId, unit);
   const can = listActionsFor(o);
-  const button = (action: string, label: string, opts?: { fields?: string; secondary?: boolean }) => actionForm(path, ctx.csrfField, action, label, opts);
+  const button = (action: string, label: string, opts: ButtonOptions) => actionForm(path, ctx.csrfField, action, label, { ...opts, small: true });
   const actions = [can.ship ? button('ship', 'Mark shipped', { fields: hidden('shipmentId', mintId('ship')) }) : '', can.cancel ? button('cancel', 'Cancel', { secondary: true }) : ''].join('');
   const back = ctx.refunded.get(refundKey(unit, o.orderId));
   const refunded = back ? `<span class="sub" data-refunded="${back}">${esc(amount(back, currency))} refunded</span>` : '';
   const alerts = o.alerts.length ? `<span class="sub">${esc(o.alerts.map((x) => ALERT_LABELS[x as OrderAlert] ?? x).join(', '))}</span>` : '';
   const total = o.amountMinor !== undefined ? esc(amount(o.amountMinor, currency)) : '';
   return `<tr data-order-id="${esc(o.orderId)}"${unit ? ` data-sales-unit="${esc(unit)}"` : ''}>
-      <td><a href="${esc(path)}">${esc(o.orderId)}</a></td>${ctx.units.several ? `<td class="nowrap">${esc(unit ?? '–')}</td>` : ''}
+      <td class="order-id"><a href="${esc(path)}">${esc(o.orderId)}</a></td>${ctx.units.several ? `<td class="nowrap">${esc(unit ?? '–')}</td>` : ''}
       <td>${timeTag(o.startedAt)}</td><td>${statusBadge(o.status)}${alerts}</td><td class="num">${total}${refunded}</td><td class="actions">${actions}</td></tr>`;
 }
 
@@ -48,9 +48,9 @@ export function listPage(list: OrderSummary[], ctx: ListPageContext): string {
   const columns = ['Order', ...(ctx.units.several ? ['Unit'] : []), 'Placed', 'Status'];
   const head = `${columns.map((c) => `<th scope="col">${esc(c)}</th>`).join('')}<th scope="col" class="num">Total</th><th scope="col"><span class="visually-hidden">Actions</span></th>`;
   const rows = list.map((o) => row(o, ctx)).join('') || `<tr><td colspan="${columns.length + 2}" class="muted">No orders${ctx.unit ? ` in ${esc(ctx.unit)}` : ''} yet.</td></tr>`;
-  return `<h1>Orders</h1>
+  return `${topNav(ctx.logoutForm)}<h1>Orders</h1>
     ${unitFilter(ctx)}
-    <table id="orders"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>
+    ${scrolling(`<table id="orders"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`)}
     <footer class="muted">The list comes from Temporal's search index and may lag a second behind; open an order for its live state.
-      <a href="/">Shop</a> · <a href="/merchant${ctx.unit ? `?unit=${encodeURIComponent(ctx.unit)}` : ''}">Refresh</a> · ${ctx.logoutForm}</footer>`;
+      <a href="/merchant${ctx.unit ? `?unit=${encodeURIComponent(ctx.unit)}` : ''}">Refresh</a></footer>`;
 }

@@ -3,7 +3,7 @@ import { ACKNOWLEDGEABLE_ALERTS, type OrderView } from '../../workflows/messages
 import { esc } from '../pages/html';
 import { AMOUNT_PATTERN, mintId } from './merchantForms';
 import { amount, timeTag } from './merchantFormat';
-import { cell, hidden, statusBadge, table } from './merchantHtml';
+import { cell, hidden, scrolling, statusBadge, table, topNav } from './merchantHtml';
 import { noticeHtml, type Notice } from './merchantNotices';
 import { readableEntry, stepWords, timelineRows } from './merchantTimeline';
 import { actionsFor, ALERT_LABELS, ALERT_WORDS, paymentWords, REFUND_WORDS, SHIPMENT_WORDS } from './merchantView';
@@ -17,20 +17,30 @@ export interface OrderPageContext {
   unitWords?: string;
   temporalLink?: string;
   notice?: Notice;
+  /** The logout button (it carries the CSRF field too). */
+  logoutForm: string;
+}
+
+export interface ButtonOptions {
+  fields?: string;
+  secondary?: boolean;
+  /** Small in a list row, full size on the order's page. */
+  small?: boolean;
 }
 
 /** One button in a form of its own, posting to the order's `action`. */
-export function actionForm(path: string, csrfField: string, action: string, label: string, opts: { fields?: string; secondary?: boolean } = {}): string {
-  return `<form class="inline" method="post" action="${esc(`${path}/${action}`)}">${csrfField}${opts.fields ?? ''}<button class="small${opts.secondary ? ' secondary' : ''}" data-action="${action}">${esc(label)}</button></form>`;
+export function actionForm(path: string, csrfField: string, action: string, label: string, opts: ButtonOptions = {}): string {
+  const classes = [opts.small && 'small', opts.secondary && 'secondary'].filter(Boolean).join(' ');
+  return `<form class="inline" method="post" action="${esc(`${path}/${action}`)}">${csrfField}${opts.fields ?? ''}<button${classes ? ` class="${classes}"` : ''} data-action="${action}">${esc(label)}</button></form>`;
 }
 
 function refundForm(view: OrderView, ctx: OrderPageContext, refundable: number): string {
   const c = view.amount.currency;
   return `<form method="post" action="${esc(`${ctx.path}/refund`)}" class="refund">${ctx.csrfField}${hidden('refundId', mintId('refund'))}
       <div class="field"><label for="refund-amount">Amount to refund (${esc(c)})</label>
-        <input id="refund-amount" name="amount" class="amount-input" inputmode="decimal" autocomplete="off" required pattern="${esc(AMOUNT_PATTERN)}" aria-describedby="refund-hint">
-        <span class="hint" id="refund-hint">Up to ${esc(amount(refundable, c))} can be refunded. Write it like 49.50.</span></div>
-      <button class="secondary" data-action="refund">Refund</button></form>`;
+        <div class="row"><input id="refund-amount" name="amount" class="amount-input" inputmode="decimal" autocomplete="off" required pattern="${esc(AMOUNT_PATTERN)}" aria-describedby="refund-hint">
+        <button class="secondary" data-action="refund">Refund</button></div>
+        <span class="hint" id="refund-hint">Up to ${esc(amount(refundable, c))} can be refunded. Write it like 49.50.</span></div></form>`;
 }
 
 function acknowledgeForms(view: OrderView, ctx: OrderPageContext): string[] {
@@ -40,20 +50,20 @@ function acknowledgeForms(view: OrderView, ctx: OrderPageContext): string[] {
     .map(
       (x) => `<form method="post" action="${esc(`${ctx.path}/acknowledge`)}">${ctx.csrfField}${hidden('alert', x)}
         <div class="field"><label for="reason-${esc(x)}">Why is “${esc(ALERT_LABELS[x])}” fine?</label>
-          <input id="reason-${esc(x)}" name="reason" required minlength="3" maxlength="500" placeholder="e.g. refunded by support" style="width:18rem"></div>
-        <button class="secondary" data-action="acknowledge">Acknowledge</button></form>`,
+          <div class="row"><input id="reason-${esc(x)}" name="reason" required minlength="3" maxlength="500" placeholder="e.g. refunded by support" style="width:18rem">
+          <button class="secondary" data-action="acknowledge">Acknowledge</button></div></div></form>`,
     );
 }
 
 function actionsPanel(view: OrderView, ctx: OrderPageContext): string {
   const can = actionsFor(view);
-  const button = (action: string, label: string, opts?: { fields?: string; secondary?: boolean }) => actionForm(ctx.path, ctx.csrfField, action, label, opts);
+  const button = (action: string, label: string, opts?: ButtonOptions) => actionForm(ctx.path, ctx.csrfField, action, label, opts);
   const buttons = [
     can.ship ? button('ship', view.status === 'PARTIALLY_SHIPPED' ? 'Ship the rest' : 'Mark shipped', { fields: hidden('shipmentId', mintId('ship')) }) : '',
     can.retryCapture ? button('retry-capture', 'Retry the capture') : '',
     can.cancel ? button('cancel', view.payment.aggregate.captured > 0 ? 'Cancel the rest' : 'Cancel the order', { secondary: true }) : '',
   ].filter(Boolean);
-  const forms = [...(buttons.length ? [`<div>${buttons.join(' ')}</div>`] : []), ...acknowledgeForms(view, ctx), ...(can.refundable > 0 ? [refundForm(view, ctx, can.refundable)] : [])];
+  const forms = [...(buttons.length ? [`<div class="buttons">${buttons.join('')}</div>`] : []), ...acknowledgeForms(view, ctx), ...(can.refundable > 0 ? [refundForm(view, ctx, can.refundable)] : [])];
   if (forms.length === 0) return '<p id="actions" class="muted">Nothing to do: the order takes no more commands.</p>';
   return `<div id="actions" class="panel">${forms.join('')}</div>`;
 }
@@ -92,13 +102,13 @@ export function orderPage(view: OrderView, ctx: OrderPageContext): string {
   });
   const unit = ctx.unitWords ? `<span class="muted" id="sales-unit">${esc(ctx.unitWords)}</span>` : '';
   const temporal = ctx.temporalLink ? ` · <a href="${esc(ctx.temporalLink)}">Open in the Temporal UI</a>` : '';
-  return `<h1>Order ${esc(view.orderId)} ${statusBadge(view.status)} ${unit}</h1>
+  return `${topNav(ctx.logoutForm)}<h1>Order ${esc(view.orderId)} ${statusBadge(view.status)} ${unit}</h1>
     ${noticeHtml(ctx.notice)}${alerts}
     ${summary(view)}
     ${actionsPanel(view, ctx)}
-    <h2>Order lines</h2>${table(['Item', { head: 'Price', className: 'num' }, 'Shipping'], lines)}
-    ${shipments.length ? `<h2>Shipments</h2>${table(['Shipment', { head: 'Captured', className: 'num' }, 'Status', 'When', 'Note'], shipments)}` : ''}
-    ${refunds.length ? `<h2>Refunds</h2>${table(['Refund', { head: 'Amount', className: 'num' }, 'Status', 'When', 'Note'], refunds)}` : ''}
-    <h2>Timeline</h2>${table(['When', 'What', 'Detail'], timeline)}
+    <h2>Order lines</h2>${scrolling(table(['Item', { head: 'Price', className: 'num' }, 'Shipping'], lines))}
+    ${shipments.length ? `<h2>Shipments</h2>${scrolling(table(['Shipment', { head: 'Captured', className: 'num' }, 'Status', 'When', 'Note'], shipments))}` : ''}
+    ${refunds.length ? `<h2>Refunds</h2>${scrolling(table(['Refund', { head: 'Amount', className: 'num' }, 'Status', 'When', 'Note'], refunds))}` : ''}
+    <h2>Timeline</h2>${scrolling(table(['When', 'What', 'Detail'], timeline))}
     <footer class="muted"><a href="/merchant">All orders</a>${temporal}</footer>`;
 }

@@ -57,6 +57,7 @@ export default async function merchantPages(app: FastifyInstance, opts: Merchant
   const guard = await merchantAuth(app, opts);
   const doc = (summary: string, ...statuses: number[]) => demoPageSchema(summary, statuses);
   const notAnOrder = (reply: FastifyReply) => messagePage(reply, 400, 'Unknown order', 'Not an order id.');
+  const logoutForm = (reply: FastifyReply) => `<form class="inline" method="post" action="/merchant/logout">${guard.csrfField(reply)}<button class="small secondary" id="logout">Log out</button></form>`;
 
   app.get('/merchant', { schema: { ...doc('Merchant page: recent orders (from visibility; no Query per row)', 200, 303, 400), querystring: ListQuery }, validatorCompiler: documentOnly, preHandler: guard.page }, async (request, reply) => {
     const asked = (request.query as { unit?: unknown }).unit;
@@ -66,8 +67,7 @@ export default async function merchantPages(app: FastifyInstance, opts: Merchant
     const list = await opts.orders.listRecentOrders(50, unit ? { salesUnit: unit } : {});
     const closed = list.filter((o) => o.closed).map((o) => o.orderId);
     const refunded = await refundedAfterSettlement(opts.orders.temporal, closed, refundKey, units.unitOf);
-    const logoutForm = `<form class="inline" method="post" action="/merchant/logout">${guard.csrfField(reply)}<button class="small secondary" id="logout">Log out</button></form>`;
-    return sendPage(reply, 200, 'Orders', listPage(list, { units, ...(unit && { unit }), refunded, csrfField: guard.csrfField(reply), logoutForm }));
+    return sendPage(reply, 200, 'Orders', listPage(list, { units, ...(unit && { unit }), refunded, csrfField: guard.csrfField(reply), logoutForm: logoutForm(reply) }));
   });
 
   /** The order of a page's or form's parameters, or the page that says why there is none. */
@@ -102,7 +102,7 @@ export default async function merchantPages(app: FastifyInstance, opts: Merchant
     const unit = order.unit ? units.get(order.unit) : undefined;
     const temporalLink = opts.temporalUiUrl ? `${opts.temporalUiUrl}/namespaces/${opts.namespace}/workflows/${view.workflowId}` : undefined;
     const notice = noticeFrom(request.query, view);
-    const page = orderPage(view, { path: order.path, csrfField: guard.csrfField(reply), ...(unit && { unitWords: unitWords(unit) }), ...(temporalLink && { temporalLink }), ...(notice && { notice }) });
+    const page = orderPage(view, { path: order.path, csrfField: guard.csrfField(reply), logoutForm: logoutForm(reply), ...(unit && { unitWords: unitWords(unit) }), ...(temporalLink && { temporalLink }), ...(notice && { notice }) });
     return sendPage(reply, 200, `Order ${order.orderId}`, page);
   });
 

@@ -7,8 +7,8 @@ import type { OrderAlert, OrderView, RefundView, ShipmentView } from '../../work
 import { amount as money } from './merchantFormat';
 
 export const STATUS_WORDS: Record<string, string> = {
-  PENDING_PAYMENT: 'Waiting for the customer to pay',
-  AWAITING_SHIPMENT: 'Paid (reserved), ready to ship',
+  PENDING_PAYMENT: 'Waiting for payment',
+  AWAITING_SHIPMENT: 'Paid, ready to ship',
   PARTIALLY_SHIPPED: 'Partly shipped',
   COMPLETED: 'Completed',
   CANCELLED: 'Cancelled',
