@@ -73,7 +73,8 @@ export async function buildService({ config, orders, metrics = new ServiceMetric
   });
   await app.register(pageAssets);
   if (config.demoShop) {
-    // With several units, the demo shop and its merchant pages sell through the file's first unit.
+    // With several units, the demo shop sells through the file's first unit; its merchant pages
+    // reach every unit's orders through that unit's client (merchantUnits.ts).
     const first = orders.salesUnit ?? orders.units?.registry.units[0];
     const shopOrders = first && !orders.salesUnit ? orders.forUnit(first.name) : orders;
     await app.register(demoShop, {

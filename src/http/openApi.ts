@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { createJsonSchemaTransform, createJsonSchemaTransformObject } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { apiReferenceUi } from './apiReferenceTheme';
 import { ApiError } from './schemas/errors';
 import { OPTIONAL_BODY } from './schemas/orderApi';
 import { orderEventWebhook } from './schemas/orderEvent';
@@ -54,7 +55,8 @@ export interface OpenApiOptions {
 /**
  * The OpenAPI 3.1 document, made from the routes' own zod schemas (@fastify/swagger collects the
  * routes registered after this plugin; fastify-type-provider-zod turns zod into JSON Schema), served
- * at /openapi.json, with a reference page at /docs. The page's assets come from the installed
+ * at /openapi.json, with a reference page at /docs (titled and marked as this product's:
+ * apiReferenceTheme.ts). The page's assets come from the installed
  * @fastify/swagger-ui package, so it works without internet; `validatorUrl: null` keeps it from
  * calling the public validator.
  */
@@ -96,6 +98,7 @@ async function openApi(app: FastifyInstance, opts: OpenApiOptions): Promise<void
 
   await app.register(fastifySwaggerUi, {
     routePrefix: '/docs',
+    ...apiReferenceUi(),
     uiConfig: { deepLinking: true, defaultModelsExpandDepth: 0, tryItOutEnabled: false },
     validatorUrl: false,
   });

@@ -24,7 +24,7 @@ import { commandUpdateId } from './start/fingerprint';
 import type { OrderAccess } from './commands/orderAccess';
 import { listRecentOrders, type OrderSummary } from './orderList';
 import { OrderReader, type OrderGlance } from './orderReads';
-import { orderWorkflowId, type OrderScope } from './orderScope';
+import { orderWorkflowId, unitFilter, type OrderScope } from './orderScope';
 import { orderStartFor } from './start/orderStart';
 import { notifyPaymentEvent } from './commands/paymentEvents';
 import { placeOrderRequestFor } from './placeOrderRequest';
@@ -217,9 +217,13 @@ export class OrderClient {
     return notifyPaymentEvent(this.access(), reference, event, this.opts.now ?? Date.now);
   }
 
-  /** Recent orders from Temporal visibility (eventually consistent; for the demo merchant page). */
-  async listRecentOrders(limit = 50): Promise<OrderSummary[]> {
-    return listRecentOrders(this.opts.client, this.opts.taskQueue, limit);
+  /**
+   * Recent orders from Temporal visibility (eventually consistent; for the demo merchant page): of
+   * every unit, or of `salesUnit` only (an unknown name is an OrderCommandError naming `salesUnit`).
+   */
+  async listRecentOrders(limit = 50, opts: { salesUnit?: string } = {}): Promise<OrderSummary[]> {
+    const filter = opts.salesUnit === undefined ? '' : unitFilter(this.forUnit(opts.salesUnit).scope);
+    return listRecentOrders(this.opts.client, this.opts.taskQueue, limit, filter);
   }
 
   private access(): OrderAccess {

@@ -47,6 +47,11 @@ async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
+/** An element's text as read: the merchant pages keep amounts together with no-break spaces. */
+async function text(selector: string): Promise<string | undefined> {
+  return (await page.textContent(selector))?.replace(/\u00a0/g, ' ');
+}
+
 test('a customer pays in the demo shop, the merchant ships and refunds, the operator finds the order in the Temporal UI', async () => {
   // 1. The shop, under the one merchant name the emulator's landing page shows too.
   await page.goto(`${stack.serviceUrl}/`);
@@ -84,20 +89,31 @@ test('a customer pays in the demo shop, the merchant ships and refunds, the oper
   await expect(row.locator('[data-testid="status"]').getAttribute('data-status')).resolves.toBe('AWAITING_SHIPMENT');
   await shot('04-merchant-list');
   await Promise.all([page.waitForURL(/\/merchant\/orders\//), row.locator(`a[href="/merchant/orders/${orderId}"]`).click()]);
-  expect(await page.textContent('#payment')).toBe('NOK 348.00 reserved');
+  expect(await text('#payment')).toBe('NOK 348.00 reserved');
+  expect(await text('[data-testid="status"]')).toBe('Paid, ready to ship');
   const body = (await page.textContent('main'))!;
   expect(body).not.toContain('token=');
   expect(body).not.toContain('"aggregate"');
   await shot('05-merchant-order');
-  await Promise.all([page.waitForURL(/\/merchant\/orders\/.*\?msg=/), page.click('[data-action="ship"]')]);
-  expect(await page.textContent('#message')).toContain('Shipped: NOK 348.00 captured so far. Completed.');
+  await Promise.all([page.waitForURL(/\/merchant\/orders\/[^?]+\?notice=shipped$/), page.click('[data-action="ship"]')]);
+  expect(await page.getAttribute('#message', 'role')).toBe('status');
+  expect(await text('#message')).toBe('Marked shipped: NOK 348.00 captured so far. Completed.');
   expect(await page.getAttribute('[data-testid="status"]', 'data-status')).toBe('COMPLETED');
-  expect(await page.textContent('#payment')).toBe('captured in full (NOK 348.00)');
+  expect(await text('#payment')).toBe('captured in full (NOK 348.00)');
   await shot('06-shipped');
-  await page.fill('input[name="amount"]', '49.00');
-  await Promise.all([page.waitForURL(/\/merchant\/orders\/.*\?msg=/), page.click('[data-action="refund"]')]);
-  expect(await page.textContent('#message')).toContain('Refunded NOK 49.00');
-  expect(await page.textContent('#refunded')).toBe('NOK 49.00');
+  // The refund field starts empty; more than was captured is refused before Vipps is asked, in an alert.
+  const amount = page.getByLabel('Amount to refund (NOK)');
+  expect(await amount.inputValue()).toBe('');
+  await amount.fill('400');
+  await Promise.all([page.waitForURL(/\?notice=refund-too-much$/), page.click('[data-action="refund"]')]);
+  expect(await page.getAttribute('#message', 'role')).toBe('alert');
+  expect(await text('#message')).toBe('That is more than can be refunded: at most NOK 348.00.');
+  await shot('06b-refund-refused');
+  await page.getByLabel('Amount to refund (NOK)').fill('49.00');
+  await Promise.all([page.waitForURL(/\?notice=refunded&refund=/), page.click('[data-action="refund"]')]);
+  expect(await page.getAttribute('#message', 'role')).toBe('status');
+  expect(await text('#message')).toBe('Refunded NOK 49.00 (NOK 49.00 refunded in all).');
+  expect(await text('#refunded')).toBe('NOK 49.00');
   await shot('07-refunded');
 
   // 5. The customer's link (with its token) still works after settlement: the return page reads the order's result.
@@ -144,7 +160,11 @@ test('the API reference page works offline', async () => {
   page.on('request', (r) => requests.push(r.url()));
   await page.goto(`${stack.serviceUrl}/docs`);
   await page.getByText('Vipps MobilePay orders').first().waitFor({ timeout: 30_000 });
+  expect(await page.title()).toBe('Vipps MobilePay orders — API reference');
+  // The plugin's script puts the product's mark where Fastify's logo would be.
+  await expect(page.locator('.topbar a.link img').getAttribute('src')).resolves.toMatch(/^data:image\/svg\+xml;base64,/);
   await page.getByText('/orders/{orderId}/shipments').first().waitFor();
   await shot('11-api-reference');
+  await page.locator('.topbar').screenshot({ path: join(SHOTS, '11b-api-reference-top-bar.png') });
   expect(requests.filter((u) => !u.startsWith(stack.serviceUrl) && !u.startsWith('data:'))).toEqual([]);
 });

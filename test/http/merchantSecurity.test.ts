@@ -12,6 +12,7 @@ import { testServiceConfig } from '../support/serviceConfig';
 import { startServiceUnderTest, type ServiceUnderTest } from '../support/serviceUnderTest';
 import type { OpenApiContract } from '../support/openApiContract';
 import { newOrderId, sampleOrder } from '../support/orders';
+import { fieldOf, MerchantBrowser, plain } from '../support/merchantBrowser';
 
 jest.setTimeout(90_000);
 
@@ -39,45 +40,10 @@ beforeAll(async () => {
 afterAll(() => service?.stop());
 
 /** A browser, as far as cookies go: it keeps what the service sets and sends it back. */
-class Browser {
-  readonly cookies = new Map<string, string>();
-  readonly setCookies: string[] = [];
-
-  async send(path: string, init: { method?: string; form?: Record<string, string>; headers?: Record<string, string> } = {}) {
-    const method = init.method ?? (init.form ? 'POST' : 'GET');
-    const res = await fetch(`${base}${path}`, {
-      method,
-      redirect: 'manual',
-      headers: {
-        ...(this.cookies.size > 0 && { cookie: [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ') }),
-        ...(init.form && { 'content-type': 'application/x-www-form-urlencoded' }),
-        ...init.headers,
-      },
-      ...(init.form && { body: new URLSearchParams(init.form).toString() }),
-    });
-    for (const c of res.headers.getSetCookie()) {
-      this.setCookies.push(c);
-      const [pair] = c.split(';');
-      const [name, ...value] = pair!.split('=');
-      if (value.join('=') === '') this.cookies.delete(name!);
-      else this.cookies.set(name!, value.join('='));
-    }
-    const text = await res.text();
-    contract.check({ method, path, status: res.status, contentType: res.headers.get('content-type'), body: text });
-    return { status: res.status, text, location: res.headers.get('location') };
+class Browser extends MerchantBrowser {
+  constructor() {
+    super(() => base, API_KEY, () => contract);
   }
-
-  async logIn(key = API_KEY) {
-    const form = await this.send('/merchant/login?next=/merchant');
-    return this.send('/merchant/login', { form: { _csrf: fieldOf(form.text, '_csrf'), next: '/merchant', key } });
-  }
-}
-
-function fieldOf(html: string, name: string, within?: string): string {
-  const scope = within ? (html.split(`action="${within}"`)[1] ?? '') : html;
-  const value = new RegExp(`name="${name}" value="([^"]*)"`).exec(scope)?.[1];
-  if (value === undefined) throw new Error(`no ${name} field${within ? ` in the form to ${within}` : ''}`);
-  return value.replace(/&amp;/g, '&').replace(/&quot;/g, '"');
 }
 
 async function paidOrder(): Promise<string> {
@@ -198,12 +164,12 @@ test('a double click on Refund refunds once, and the refund shows in the timelin
   const view = await orders.getOrder(orderId);
   expect(view.payment.aggregate.refunded).toBe(13_150);
   const after = await merchant.send(`/merchant/orders/${orderId}`);
-  expect(after.text).toContain(`refund ${form.refundId}: NOK 131.50`);
+  expect(plain(after.text)).toContain(`Refund ${form.refundId}: NOK 131.50`);
   // The next page draws a new refund id: a second, deliberate refund is a new one.
   expect(fieldOf(after.text, 'refundId', action)).not.toBe(form.refundId);
   // The list (from visibility, which may lag a moment) says what was refunded.
   await eventually(async () => {
     const row = (await merchant.send('/merchant')).text.split('<tr').find((r) => r.includes(`data-order-id="${orderId}"`)) ?? '';
-    expect(row).toContain('NOK 131.50 refunded');
+    expect(plain(row)).toContain('NOK 131.50 refunded');
   }, 15_000);
 });

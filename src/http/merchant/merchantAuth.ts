@@ -3,7 +3,8 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCsrfProtection from '@fastify/csrf-protection';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { demoPageSchema, esc, page } from '../pages/html';
+import { demoPageSchema, esc } from '../pages/html';
+import { sendPage } from './merchantHtml';
 
 /**
  * The merchant pages' login: the operator enters ORDER_API_KEY once and gets a session cookie
@@ -65,9 +66,7 @@ export function crossSite(request: FastifyRequest, publicUrl: string): boolean {
   return !URL.canParse(referer) || !allowed.has(new URL(referer).origin);
 }
 
-function html(reply: FastifyReply, status: number, title: string, body: string): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(page(title, body));
-}
+const html = sendPage;
 
 function loginPage(reply: FastifyReply, status: number, next: string, message?: string): FastifyReply {
   const csrf = reply.generateCsrf({ userInfo: ANONYMOUS, secure: isHttps(reply.request) });
@@ -75,11 +74,11 @@ function loginPage(reply: FastifyReply, status: number, next: string, message?: 
     reply,
     status,
     'Merchant login',
-    `<h1>Merchant login</h1>${message ? `<p class="alert" id="message">${esc(message)}</p>` : ''}
+    `<h1>Merchant login</h1>${message ? `<p class="notice error" role="alert" id="message">${esc(message)}</p>` : ''}
      <form method="post" action="/merchant/login">
        <input type="hidden" name="_csrf" value="${esc(csrf)}"><input type="hidden" name="next" value="${esc(next)}">
-       <p><label>API key (ORDER_API_KEY) <input type="password" name="key" id="key" autocomplete="current-password" style="width:18rem"></label></p>
-       <button type="submit" id="login">Log in</button>
+       <div class="field"><label for="key">API key (ORDER_API_KEY)</label><input type="password" name="key" id="key" autocomplete="current-password" required style="width:20rem"></div>
+       <p><button type="submit" id="login">Log in</button></p>
      </form>`,
   );
 }

@@ -1,106 +1,50 @@
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { OrderCommandError } from '../../orders/errors';
 import type { OrderClient } from '../../orders/orderClient';
-import { ACKNOWLEDGEABLE_ALERTS, OrderId, type OrderView } from '../../workflows/messages';
-import { RefundId, ShipmentId } from '../../workflows/messages/commandSchemas';
-import { merchantAuth, type MerchantAuthOptions } from './merchantAuth';
-import { refundedAfterSettlement } from './merchantRefunds';
-import { demoPageSchema, esc, money, page, when } from '../pages/html';
-import { OrderIdParams } from '../schemas/orderApi';
+import { OrderId, type OrderView } from '../../workflows/messages';
+import { demoPageSchema, esc } from '../pages/html';
+import { OrderIdParams, UnitOrderParams } from '../schemas/orderApi';
 import { documentOnly } from '../zodCompilers';
-import { actionsFor, ALERT_WORDS, listActionsFor, paymentWords, STATUS_CLASS, STATUS_WORDS } from './merchantView';
+import { merchantAuth, type MerchantAuthOptions } from './merchantAuth';
+import { AcknowledgeForm, minorUnits, RefundForm, ShipForm } from './merchantForms';
+import { messagePage, sendPage } from './merchantHtml';
+import { listPage, refundKey } from './merchantListPage';
+import { noticeForError, noticeFrom, withNotice, type NoticeCode } from './merchantNotices';
+import { orderPage } from './merchantOrderPage';
+import { refundedAfterSettlement } from './merchantRefunds';
+import { merchantUnits, unitWords } from './merchantUnits';
+import { actionsFor } from './merchantView';
 
 export interface MerchantPageOptions extends MerchantAuthOptions {
+  /** The orders' client: with several sales units, any one unit's (the others are reached through it). */
   orders: OrderClient;
   currency: string;
   temporalUiUrl?: string;
   namespace: string;
 }
 
-// The ids come with the form, minted when the page was drawn: a double click sends the same id
-// twice, and the order (Temporal's Update id) answers the second with the first one's result.
-const RefundForm = z.object({ amount: z.string().regex(/^\d+([.,]\d{1,2})?$/, 'write the amount like 49.50'), refundId: RefundId });
-const ShipForm = z.object({ shipmentId: ShipmentId });
-
-/** A fresh id for a form: unguessable is not needed, distinct is. */
-const mintId = (prefix: string) => `${prefix}-${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
-
-function badge(status: string): string {
-  return `<span class="status ${STATUS_CLASS[status] ?? ''}" data-testid="status" data-status="${esc(status)}">${esc(STATUS_WORDS[status] ?? status)}</span>`;
+/** The order a page or form is about, once its unit and id checked out. */
+interface Addressed {
+  orderId: string;
+  unit: string | undefined;
+  client: OrderClient;
+  path: string;
 }
 
-type Button = (orderId: string, action: string, label: string, extra?: string, secondary?: boolean) => string;
-
-/** Each form carries the session's CSRF token. */
-function buttonsWith(csrfField: string): Button {
-  return (orderId, action, label, extra = '', secondary = false) =>
-    `<form class="inline" method="post" action="/merchant/orders/${esc(orderId)}/${action}">${csrfField}${extra}<button class="small${secondary ? ' secondary' : ''}" data-action="${action}">${esc(label)}</button></form>`;
+/** What a button did: the notice code to show on the order's page (and the refund it is about). */
+interface Outcome {
+  notice: NoticeCode;
+  refundId?: string;
 }
 
-const hidden = (name: string, value: string) => `<input type="hidden" name="${name}" value="${esc(value)}">`;
+type Action = (order: Addressed, body: Record<string, string>) => Promise<Outcome>;
 
-/** The order's own timeline, with the refunds made after settlement (each by a workflow of its own) in their place. */
-function timelineRows(view: OrderView): { at: string; step: string; detail?: string }[] {
-  const rows: { at: string; step: string; detail?: string }[] = [...view.timeline];
-  for (const r of view.refunds) {
-    if (rows.some((t) => `${t.step} ${t.detail ?? ''}`.split(/[^A-Za-z0-9-]+/).includes(r.refundId))) continue;
-    const at = r.refundedAt ?? r.requestedAt;
-    rows.push({ at: at ?? '', step: r.status === 'REFUNDED' ? 'refunded' : r.status.toLowerCase().replace(/_/g, ' '), detail: `refund ${r.refundId}: ${money(r.amount.value, r.amount.currency)}${r.error ? ` (${r.error.message})` : ''}` });
-  }
-  return rows.sort((a, b) => a.at.localeCompare(b.at));
-}
-
-function table(head: string[], rows: string[][]): string {
-  return `<table><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>${rows.map((r) => `<tr>${r.join('')}</tr>`).join('')}</table>`;
-}
-
-const td = (text: string) => `<td>${esc(text)}</td>`;
-
-function orderPage(view: OrderView, opts: MerchantPageOptions, button: Button, message?: string): string {
-  const c = view.amount.currency;
-  const a = view.payment.aggregate;
-  const actions = actionsFor(view);
-  const buttons = [
-    actions.ship ? button(view.orderId, 'ship', view.status === 'PARTIALLY_SHIPPED' ? 'Ship the rest' : 'Mark shipped', hidden('shipmentId', mintId('ship'))) : '',
-    actions.cancel ? button(view.orderId, 'cancel', view.payment.aggregate.captured > 0 ? 'Cancel the rest' : 'Cancel the order', '', true) : '',
-    actions.retryCapture ? button(view.orderId, 'retry-capture', 'Retry the capture') : '',
-    ...view.alerts
-      .filter((x) => (ACKNOWLEDGEABLE_ALERTS as readonly string[]).includes(x) && !view.settled)
-      .map((x) =>
-        button(view.orderId, 'acknowledge', `Acknowledge ${x.toLowerCase().replace(/_/g, ' ')}`, `<input type="hidden" name="alert" value="${esc(x)}"><input name="reason" aria-label="Reason for ${esc(x)}" placeholder="why (e.g. refunded by support)" required minlength="3"> `, true),
-      ),
-    actions.refundable > 0
-      ? button(view.orderId, 'refund', 'Refund', `${hidden('refundId', mintId('refund'))}<input name="amount" aria-label="Refund amount" value="${esc((actions.refundable / 100).toFixed(2))}"> `, true)
-      : '',
-  ].filter(Boolean);
-  const lines = view.orderLines.map((l) => [td(l.name), td(money(l.totalAmount, c)), td(l.state === 'SHIPPED' ? `shipped (${l.shipmentId ?? ''})` : l.state === 'CANCELLED' ? 'released, not shipped' : 'not shipped yet')]);
-  const shipments = view.shipments.map((s) => [td(s.shipmentId), td(money(s.amount.value, c)), td(s.status.toLowerCase().replace(/_/g, ' ')), td(when(s.capturedAt ?? s.shippedAt)), td(s.error?.message ?? '')]);
-  const refunds = view.refunds.map((r) => [td(r.refundId), td(money(r.amount.value, c)), td(r.status.toLowerCase().replace(/_/g, ' ')), td(when(r.refundedAt ?? r.requestedAt)), td(r.error?.message ?? '')]);
-  const alerts = view.alerts.map((x) => `<p class="alert" data-alert="${esc(x)}">${esc(ALERT_WORDS[x] ?? x)}</p>`).join('');
-  const timeline = timelineRows(view).map((t) => [`<td class="muted">${esc(when(t.at))}</td>`, td(t.step), td(t.detail ?? '')]);
-  const ui = opts.temporalUiUrl ? ` · <a href="${esc(`${opts.temporalUiUrl}/namespaces/${opts.namespace}/workflows/${view.workflowId}`)}">Open in the Temporal UI</a>` : '';
-  const deadline = view.payment.captureDeadline && !view.settled ? `<dt>Capture by</dt><dd>${esc(when(view.payment.captureDeadline))}${view.payment.captureDeadlineSource === 'policy' ? ' (our policy)' : ' (Vipps)'}</dd>` : '';
-  return `<h1>Order ${esc(view.orderId)} ${badge(view.status)}</h1>
-    ${message ? `<p class="notice" id="message">${esc(message)}</p>` : ''}${alerts}
-    <dl class="summary">
-      <dt>Description</dt><dd>${esc(view.description)}</dd>
-      <dt>Total</dt><dd class="total" id="total">${esc(money(view.amount.value, c))}</dd>
-      <dt>Payment</dt><dd id="payment">${esc(paymentWords(view))}</dd>
-      <dt>Captured</dt><dd id="captured">${esc(money(a.captured, c))}</dd>
-      <dt>Refunded</dt><dd id="refunded">${esc(money(a.refunded, c))}</dd>
-      ${deadline}
-      <dt>Next</dt><dd id="waiting-for">${esc(view.waitingFor)}</dd>
-      ${view.lastError ? `<dt>Last error</dt><dd>${esc(`${view.lastError.step}: ${view.lastError.message}`)}</dd>` : ''}
-    </dl>
-    <p id="actions">${buttons.join(' ') || '<span class="muted">Nothing to do: the order takes no more commands.</span>'}</p>
-    <h2>Order lines</h2>${table(['Item', 'Price', 'Shipping'], lines)}
-    ${shipments.length ? `<h2>Shipments</h2>${table(['Shipment', 'Captured', 'Status', 'When', ''], shipments)}` : ''}
-    ${refunds.length ? `<h2>Refunds</h2>${table(['Refund', 'Amount', 'Status', 'When', ''], refunds)}` : ''}
-    <h2>Timeline</h2>${table(['When', 'What', ''], timeline)}
-    <p class="muted"><a href="/merchant">All orders</a>${ui}</p>`;
-}
+const ListQuery = z.object({ unit: z.string().optional().meta({ description: 'only this sales unit’s orders (with several units)' }) });
+const OrderQuery = z.object({
+  notice: z.string().optional().meta({ description: 'what the last button did, as one of a fixed set of codes; any other value shows nothing' }),
+  refund: z.string().optional().meta({ description: 'with notice=refunded: the refund it is about' }),
+});
 
 /**
  * The merchant's pages (demo): the list of recent orders from Temporal visibility (search
@@ -109,96 +53,113 @@ function orderPage(view: OrderView, opts: MerchantPageOptions, button: Button, m
  * merchantAuth.ts: the operator types the API key once; the browser keeps only a session cookie.
  */
 export default async function merchantPages(app: FastifyInstance, opts: MerchantPageOptions): Promise<void> {
-  const { orders } = opts;
+  const units = merchantUnits(opts.orders, opts.currency);
   const guard = await merchantAuth(app, opts);
-  const buttons = (reply: FastifyReply) => buttonsWith(guard.csrfField(reply));
-  const logout = (reply: FastifyReply) => `<form class="inline" method="post" action="/merchant/logout">${guard.csrfField(reply)}<button class="small secondary" id="logout">Log out</button></form>`;
-  const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').header('Cache-Control', 'no-store').send(body);
   const doc = (summary: string, ...statuses: number[]) => demoPageSchema(summary, statuses);
-  const idFrom = (params: unknown) => OrderId.safeParse((params as { orderId?: unknown }).orderId);
+  const notAnOrder = (reply: FastifyReply) => messagePage(reply, 400, 'Unknown order', 'Not an order id.');
+  const logoutForm = (reply: FastifyReply) => `<form class="inline" method="post" action="/merchant/logout">${guard.csrfField(reply)}<button class="small secondary" id="logout">Log out</button></form>`;
 
-  app.get('/merchant', { schema: doc('Merchant page: recent orders (from visibility; no Query per row)', 200, 303), preHandler: guard.page }, async (request, reply) => {
-    const msg = (request.query as { msg?: unknown }).msg;
-    const list = await orders.listRecentOrders(50);
-    const refunded = await refundedAfterSettlement(orders.temporal, list.filter((o) => o.closed).map((o) => o.orderId));
-    const button = buttons(reply);
-    const rows = list.map((o) => {
-      const can = listActionsFor(o);
-      const acts = [can.ship ? button(o.orderId, 'ship', 'Mark shipped', hidden('shipmentId', mintId('ship'))) : '', can.cancel ? button(o.orderId, 'cancel', 'Cancel', '', true) : ''].filter(Boolean).join(' ');
-      const amount = o.amountMinor !== undefined ? money(o.amountMinor, opts.currency) : '';
-      const back = refunded.get(o.orderId);
-      const refund = back ? `<br><span class="muted" data-refunded="${back}">${esc(money(back, opts.currency))} refunded</span>` : '';
-      const alerts = o.alerts.length ? `<br><span class="muted">${esc(o.alerts.map((x) => x.toLowerCase().replace(/_/g, ' ')).join(', '))}</span>` : '';
-      return `<tr data-order-id="${esc(o.orderId)}"><td><a href="/merchant/orders/${esc(o.orderId)}">${esc(o.orderId)}</a></td><td class="muted">${esc(when(o.startedAt))}</td>
-        <td>${badge(o.status)}${alerts}</td><td>${esc(amount)}${refund}</td><td>${acts}</td></tr>`;
-    });
-    return html(
-      reply,
-      200,
-      page(
-        'Orders',
-        `<h1>Orders</h1>${typeof msg === 'string' && msg ? `<p class="notice" id="message">${esc(msg)}</p>` : ''}
-         <table><tr><th>Order</th><th>Placed</th><th>Status</th><th>Total</th><th></th></tr>${rows.join('') || '<tr><td colspan="5">No orders yet.</td></tr>'}</table>
-         <p class="muted">The list comes from Temporal's search index and may lag a second behind; open an order for its live state. <a href="/">Shop</a> · <a href="/merchant">Refresh</a> · ${logout(reply)}</p>`,
-      ),
-    );
+  app.get('/merchant', { schema: { ...doc('Merchant page: recent orders (from visibility; no Query per row)', 200, 303, 400), querystring: ListQuery }, validatorCompiler: documentOnly, preHandler: guard.page }, async (request, reply) => {
+    const asked = (request.query as { unit?: unknown }).unit;
+    const unit = asked === undefined || asked === '' ? undefined : typeof asked === 'string' && units.get(asked) ? asked : null;
+    // The name asked for is not repeated on the page: the page shows no text a link brought.
+    if (unit === null) return messagePage(reply, 400, 'Unknown sales unit', `unit: not a sales unit of this service (${units.units.map((u) => u.name).join(', ') || 'it names none'}).`);
+    const list = await opts.orders.listRecentOrders(50, unit ? { salesUnit: unit } : {});
+    const closed = list.filter((o) => o.closed).map((o) => o.orderId);
+    const refunded = await refundedAfterSettlement(opts.orders.temporal, closed, refundKey, units.unitOf);
+    return sendPage(reply, 200, 'Orders', listPage(list, { units, ...(unit && { unit }), refunded, csrfField: guard.csrfField(reply), logoutForm: logoutForm(reply) }));
   });
+
+  /** The order of a page's or form's parameters, or the page that says why there is none. */
+  const address = (request: FastifyRequest, reply: FastifyReply): Addressed | FastifyReply => {
+    const params = request.params as { orderId?: unknown; salesUnit?: unknown };
+    const id = OrderId.safeParse(params.orderId);
+    if (!id.success) return notAnOrder(reply);
+    if (!units.several) return { orderId: id.data, unit: undefined, client: opts.orders, path: units.orderPath(id.data, undefined) };
+    const unit = typeof params.salesUnit === 'string' ? units.get(params.salesUnit) : undefined;
+    if (!unit) return messagePage(reply, 404, 'Unknown sales unit', `salesUnit: not a sales unit of this service (${units.units.map((u) => u.name).join(', ')}).`);
+    return { orderId: id.data, unit: unit.name, client: units.clientFor(unit.name), path: units.orderPath(id.data, unit.name) };
+  };
 
   // A link that cannot be an order is a 400 before the login redirect: the redirect would send the
   // person to log in only to be told the same.
   const notAnOrderId = async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!idFrom(request.params).success) return html(reply, 400, page('Unknown order', '<h1>Unknown order</h1><p>Not an order id.</p><p><a href="/merchant">All orders</a></p>'));
+    if (!OrderId.safeParse((request.params as { orderId?: unknown }).orderId).success) return notAnOrder(reply);
   };
-  app.get('/merchant/orders/:orderId', { schema: { ...doc('Merchant page: one order', 200, 303, 400, 404), params: OrderIdParams }, validatorCompiler: documentOnly, preHandler: [notAnOrderId, guard.page] }, async (request, reply) => {
-    const id = idFrom(request.params);
-    if (!id.success) return html(reply, 400, page('Unknown order', '<h1>Unknown order</h1><p>Not an order id.</p><p><a href="/merchant">All orders</a></p>'));
-    const msg = (request.query as { msg?: unknown }).msg;
+  const base = units.several ? '/merchant/sales-units/:salesUnit/orders/:orderId' : '/merchant/orders/:orderId';
+  const params = units.several ? UnitOrderParams : OrderIdParams;
+
+  app.get(base, { schema: { ...doc('Merchant page: one order', 200, 303, 400, 404), params, querystring: OrderQuery }, validatorCompiler: documentOnly, preHandler: [notAnOrderId, guard.page] }, async (request, reply) => {
+    const order = address(request, reply);
+    if (!('orderId' in order)) return order;
+    let view: OrderView;
     try {
-      const view = await orders.getOrder(id.data);
-      return html(reply, 200, page(`Order ${id.data}`, orderPage(view, opts, buttons(reply), typeof msg === 'string' ? msg : undefined)));
+      view = await order.client.getOrder(order.orderId);
     } catch (err) {
-      if (err instanceof OrderCommandError && err.code === 'order_not_found') return html(reply, 404, page('Unknown order', `<h1>Unknown order</h1><p>No order ${esc(id.data)}.</p><p><a href="/merchant">All orders</a></p>`));
+      if (err instanceof OrderCommandError && err.code === 'order_not_found') return messagePage(reply, 404, 'Unknown order', `No order ${order.orderId}${order.unit ? ` in ${order.unit}` : ''}.`);
       throw err;
     }
+    const unit = order.unit ? units.get(order.unit) : undefined;
+    const temporalLink = opts.temporalUiUrl ? `${opts.temporalUiUrl}/namespaces/${opts.namespace}/workflows/${view.workflowId}` : undefined;
+    const notice = noticeFrom(request.query, view);
+    const page = orderPage(view, { path: order.path, csrfField: guard.csrfField(reply), logoutForm: logoutForm(reply), ...(unit && { unitWords: unitWords(unit) }), ...(temporalLink && { temporalLink }), ...(notice && { notice }) });
+    return sendPage(reply, 200, `Order ${order.orderId}`, page);
   });
 
-  const act = (path: string, summary: string, run: (orderId: string, body: Record<string, string>) => Promise<string>) =>
-    app.post(`/merchant/orders/:orderId/${path}`, { schema: { ...doc(summary, 303, 400, 401, 403), params: OrderIdParams }, validatorCompiler: documentOnly, preHandler: guard.action }, async (request, reply) => {
-      const id = idFrom(request.params);
-      if (!id.success) return html(reply, 400, page('Unknown order', '<h1>Unknown order</h1><p>Not an order id.</p><p><a href="/merchant">All orders</a></p>'));
-      let message: string;
+  if (units.several) {
+    // An order id alone names no order here: the same id may be an order of each unit.
+    app.get('/merchant/orders/:orderId', { schema: { ...doc('Merchant page: an order id without its sales unit (several units)', 303, 400), params: OrderIdParams }, validatorCompiler: documentOnly, preHandler: [notAnOrderId, guard.page] }, (request, reply) => {
+      const orderId = OrderId.parse((request.params as { orderId: unknown }).orderId);
+      const links = units.units.map((u) => `<a href="${esc(units.orderPath(orderId, u.name))}">${esc(unitWords(u))}</a>`).join(' · ');
+      return messagePage(reply, 400, 'Which sales unit?', `This service has several sales units, and each can have an order ${orderId}. Open it in:`, `${links}<br><br><a href="/merchant">All orders</a>`);
+    });
+  }
+
+  const act = (action: string, summary: string, run: Action) =>
+    app.post(`${base}/${action}`, { schema: { ...doc(summary, 303, 400, 401, 403, 404), params }, validatorCompiler: documentOnly, preHandler: guard.action }, async (request, reply) => {
+      const order = address(request, reply);
+      if (!('orderId' in order)) return order;
+      let outcome: Outcome;
       try {
-        message = await run(id.data, (request.body ?? {}) as Record<string, string>);
+        outcome = await run(order, (request.body ?? {}) as Record<string, string>);
       } catch (err) {
         if (!(err instanceof OrderCommandError)) throw err;
-        message = err.message;
+        // The page shows a fixed text for the code; what the order said is for the log.
+        request.log.warn({ orderId: order.orderId, salesUnit: order.unit, action, code: err.code, reason: err.message }, 'merchant command refused');
+        outcome = { notice: noticeForError(err.code) };
       }
-      return reply.redirect(`/merchant/orders/${encodeURIComponent(id.data)}?msg=${encodeURIComponent(message)}`, 303);
+      return reply.redirect(withNotice(order.path, outcome.notice, outcome.refundId), 303);
     });
 
-  act('ship', 'Merchant button: ship what is left', async (orderId, body) => {
+  act('ship', 'Merchant button: ship what is left', async ({ client, orderId }, body) => {
     const form = ShipForm.safeParse(body);
-    if (!form.success) return 'Ship: reload the page and try again (the form has no shipment id)';
-    const { order } = await orders.ship(orderId, { shipmentId: form.data.shipmentId });
-    return `Shipped: ${money(order.payment.aggregate.captured, order.amount.currency)} captured so far. ${STATUS_WORDS[order.status] ?? order.status}.`;
+    if (!form.success) return { notice: 'form-expired' };
+    const { complete } = await client.ship(orderId, { shipmentId: form.data.shipmentId });
+    return { notice: complete ? 'shipped' : 'accepted' };
   });
-  act('cancel', 'Merchant button: cancel', async (orderId) => {
-    const { order } = await orders.cancel(orderId, { reason: 'cancelled on the merchant page' });
-    return `Cancelled: ${STATUS_WORDS[order.status] ?? order.status}.`;
+  act('cancel', 'Merchant button: cancel', async ({ client, orderId }) => {
+    const { complete } = await client.cancel(orderId, { reason: 'cancelled on the merchant page' });
+    return { notice: complete ? 'cancelled' : 'accepted' };
   });
-  act('retry-capture', 'Merchant button: retry a refused capture', async (orderId) => {
-    const { order } = await orders.retryCapture(orderId);
-    return `Capture retried: ${money(order.payment.aggregate.captured, order.amount.currency)} captured.`;
+  act('retry-capture', 'Merchant button: retry a refused capture', async ({ client, orderId }) => {
+    const { complete } = await client.retryCapture(orderId);
+    return { notice: complete ? 'capture-retried' : 'accepted' };
   });
-  act('acknowledge', 'Merchant form: acknowledge an over-capture, shortfall or outside change, with a reason', async (orderId, body) => {
-    const { order } = await orders.acknowledge(orderId, { alert: body.alert, reason: body.reason });
-    return `Acknowledged ${body.alert ?? ''}: ${STATUS_WORDS[order.status] ?? order.status}.`;
+  act('acknowledge', 'Merchant form: acknowledge an over-capture, shortfall or outside change, with a reason', async ({ client, orderId }, body) => {
+    const form = AcknowledgeForm.safeParse(body);
+    if (!form.success) return { notice: form.error.issues.some((i) => i.path[0] === 'reason') ? 'reason-missing' : 'form-expired' };
+    const { complete } = await client.acknowledge(orderId, form.data);
+    return { notice: complete ? 'acknowledged' : 'accepted' };
   });
-  act('refund', 'Merchant button: refund', async (orderId, body) => {
+  act('refund', 'Merchant form: refund an amount (major units as typed, e.g. 131.50)', async ({ client, orderId }, body) => {
     const form = RefundForm.safeParse(body);
-    if (!form.success) return `Refund: ${form.error.issues[0]?.path[0] === 'refundId' ? 'reload the page and try again' : (form.error.issues[0]?.message ?? 'invalid amount')}`;
-    const value = Math.round(Number(form.data.amount.replace(',', '.')) * 100);
-    const { order } = await orders.refund(orderId, { refundId: form.data.refundId, amount: { value, currency: opts.currency } });
-    return `Refunded ${money(value, order.amount.currency)} (${money(order.payment.aggregate.refunded, order.amount.currency)} refunded in all).`;
+    if (!form.success) return { notice: form.error.issues.some((i) => i.path[0] === 'refundId') ? 'form-expired' : 'refund-amount' };
+    const value = minorUnits(form.data.amount);
+    if (value === undefined) return { notice: 'refund-amount' };
+    // Checked here too (the order checks again) so the page can say what the most is.
+    const view = await client.getOrder(orderId);
+    if (value > actionsFor(view).refundable) return { notice: 'refund-too-much' };
+    await client.refund(orderId, { refundId: form.data.refundId, amount: { value, currency: view.amount.currency } });
+    return { notice: 'refunded', refundId: form.data.refundId };
   });
 }

@@ -3,12 +3,12 @@
  * actions. Pure functions of the order view (or of a visibility row), so they are easy to test.
  */
 import type { OrderSummary } from '../../orders/orderClient';
-import type { OrderAlert, OrderView } from '../../workflows/messages';
-import { money } from '../pages/html';
+import type { OrderAlert, OrderView, RefundView, ShipmentView } from '../../workflows/messages';
+import { amount as money } from './merchantFormat';
 
 export const STATUS_WORDS: Record<string, string> = {
-  PENDING_PAYMENT: 'Waiting for the customer to pay',
-  AWAITING_SHIPMENT: 'Paid (reserved), ready to ship',
+  PENDING_PAYMENT: 'Waiting for payment',
+  AWAITING_SHIPMENT: 'Paid, ready to ship',
   PARTIALLY_SHIPPED: 'Partly shipped',
   COMPLETED: 'Completed',
   CANCELLED: 'Cancelled',
@@ -29,6 +29,36 @@ export const ALERT_WORDS: Record<OrderAlert, string> = {
   RELEASE_FAILED: 'Vipps refused to release the rest of the reservation.',
   PAYMENT_UNRESOLVED: 'The payment’s fate is unknown after it expired: Vipps did not answer.',
   EXTERNAL_CHANGE: 'Money moved outside this order (e.g. in the Vipps business portal).',
+};
+
+/** An alert in a few words, for lists and the timeline (ALERT_WORDS says what to do about it). */
+export const ALERT_LABELS: Record<OrderAlert, string> = {
+  CAPTURE_FAILED: 'Capture refused',
+  OUTCOME_UNKNOWN: 'Outcome unknown',
+  OVER_CAPTURED: 'Over-captured',
+  CAPTURE_MISMATCH: 'Capture shortfall',
+  CAPTURE_DEADLINE_NEAR: 'Capture deadline near',
+  CAPTURE_DEADLINE_PASSED: 'Capture deadline passed',
+  RECEIPT_FAILED: 'Receipt not attached',
+  REFUND_FAILED: 'Refund refused',
+  RELEASE_FAILED: 'Release refused',
+  PAYMENT_UNRESOLVED: 'Payment unresolved',
+  EXTERNAL_CHANGE: 'Changed outside this order',
+};
+
+export const SHIPMENT_WORDS: Record<ShipmentView['status'], string> = {
+  CAPTURING: 'Capturing',
+  CAPTURED: 'Captured',
+  CAPTURE_FAILED: 'Capture refused',
+  CAPTURE_UNKNOWN: 'Capture outcome unknown',
+  NOT_CAPTURED: 'Not captured (released)',
+};
+
+export const REFUND_WORDS: Record<RefundView['status'], string> = {
+  REFUNDING: 'Refunding',
+  REFUNDED: 'Refunded',
+  REFUND_FAILED: 'Refused',
+  REFUND_UNKNOWN: 'Outcome unknown',
 };
 
 export const STATUS_CLASS: Record<string, string> = { COMPLETED: 'ok', AWAITING_SHIPMENT: 'wait', PARTIALLY_SHIPPED: 'wait', PENDING_PAYMENT: 'wait', NEEDS_ATTENTION: 'bad', PAYMENT_FAILED: 'bad' };
