@@ -3,6 +3,7 @@
  * and the worker as a child process that is killed with SIGKILL and restarted. Everything goes
  * through the public order API and the emulator's control API.
  */
+import { join } from 'node:path';
 import { startLocalStack, type LocalStack } from '../../scripts/local-stack';
 import { quietTemporalLogs } from '../support/temporalLogs';
 import { startWorkerProcess, type WorkerProcess } from '../support/workerProcess';
@@ -31,13 +32,17 @@ export class ModelHarness {
   private worker: WorkerProcess | undefined;
   kills = 0;
 
+  /** `salesUnits: false`: one unit from the VIPPS_* variables, for scripts that use the unprefixed routes. */
+  constructor(private readonly options: { salesUnits?: boolean } = {}) {}
+
   async start(): Promise<void> {
     quietTemporalLogs();
     this.stack = await startLocalStack({
       env: { PATH: process.env.PATH, HOME: process.env.HOME },
       ephemeralPorts: true,
       inProcessWorker: false,
-      overrides: MODEL_ENV,
+      // Three sales units (no NOK, dk DKK, fi EUR capturing in full): orders are drawn across them.
+      overrides: { ...MODEL_ENV, ...(this.options.salesUnits !== false && { SALES_UNITS_FILE: join(__dirname, '..', '..', 'deploy', 'sales-units.example.yaml') }) },
       policy: MODEL_POLICY,
     });
     this.worker = await startWorkerProcess(this.stack.workerEnv);

@@ -8,7 +8,7 @@ import type { OrderView } from '../../src/workflows/messages';
 import { prebuiltBundle } from '../support/workerProcess';
 import type { ModelHarness } from './harness';
 import { LINES } from './model';
-import type { CaseRecord } from './runCase';
+import { unitOrders, type CaseRecord, type ModelOrder } from './runCase';
 
 interface LedgerEntry {
   kind: 'authorize' | 'capture' | 'cancel' | 'refund';
@@ -25,20 +25,20 @@ export const MAX_EVENTS_PER_RUN = 400;
 
 export async function checkCase(h: ModelHarness, record: CaseRecord): Promise<string[]> {
   const problems = [...record.unexpected];
-  const histories = await fetchHistories(h, record.orderIds);
-  for (const orderId of record.orderIds) {
-    const found = [...(await checkOrder(h, record, orderId)), ...checkCommands(record, orderId), ...(await checkReturnPage(h, orderId))];
-    for (const { workflowId, history } of histories.filter((x) => x.orderId === orderId)) found.push(...checkHistory(record, orderId, workflowId, history));
-    problems.push(...found.map((p) => `${orderId}: ${p}`));
+  const histories = await fetchHistories(h, record.orders);
+  for (const order of record.orders) {
+    const found = [...(await checkOrder(h, record, order)), ...checkCommands(record, order), ...(await checkReturnPage(h, order))];
+    for (const { workflowId, history } of histories.filter((x) => x.order === order.key)) found.push(...checkHistory(record, order, workflowId, history));
+    problems.push(...found.map((p) => `${order.key}: ${p}`));
   }
   problems.push(...(await replayAll(h, histories)));
   return problems;
 }
 
 /** A repeated shipment or refund id with other content than the one accepted must be refused (409), never answered with the first result. */
-function checkCommands(record: CaseRecord, orderId: string): string[] {
+function checkCommands(record: CaseRecord, order: ModelOrder): string[] {
   const problems: string[] = [];
-  const sent = record.sent.filter((s) => s.orderId === orderId && (s.command.kind === 'ship' || s.command.kind === 'refund'));
+  const sent = record.sent.filter((s) => s.order === order.key && (s.command.kind === 'ship' || s.command.kind === 'refund'));
   for (const s of sent) {
     const first = sent.find((e) => e.command.kind === s.command.kind && e.id === s.id && (e.status === 200 || e.status === 202));
     if (!first || first === s) continue;
@@ -49,10 +49,10 @@ function checkCommands(record: CaseRecord, orderId: string): string[] {
 }
 
 /** The customer's page never says "confirmed" for an order whose payment was never authorized. */
-async function checkReturnPage(h: ModelHarness, orderId: string): Promise<string[]> {
-  const { entries } = await h.emulator<{ entries: LedgerEntry[] }>('GET', `/ledger?reference=${orderId}`);
+async function checkReturnPage(h: ModelHarness, order: ModelOrder): Promise<string[]> {
+  const { entries } = await h.emulator<{ entries: LedgerEntry[] }>('GET', ledgerPath(order));
   if (entries.some((e) => e.kind === 'authorize')) return [];
-  const payment = await h.emulator<{ returnUrl?: string }>('GET', `/payments/${orderId}`).catch(() => undefined);
+  const payment = await h.emulator<{ returnUrl?: string }>('GET', `/payments/${order.orderId}?msn=${order.unit.msn}`).catch(() => undefined);
   if (!payment?.returnUrl) return [];
   const page = await fetch(payment.returnUrl);
   const text = await page.text();
@@ -60,7 +60,7 @@ async function checkReturnPage(h: ModelHarness, orderId: string): Promise<string
 }
 
 /** What every run's history must show: no failed workflow task, bounded growth, the deadline warning before the deadline. */
-function checkHistory(record: CaseRecord, orderId: string, workflowId: string, history: History): string[] {
+function checkHistory(record: CaseRecord, order: ModelOrder, workflowId: string, history: History): string[] {
   const problems: string[] = [];
   const events = history.events ?? [];
   // UnhandledCommand is the server's own retry when a Signal or Update lands while the run completes
@@ -68,7 +68,7 @@ function checkHistory(record: CaseRecord, orderId: string, workflowId: string, h
   const failed = events.filter((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_FAILED && e.workflowTaskFailedEventAttributes?.cause !== temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_UNHANDLED_COMMAND);
   if (failed.length) problems.push(`${workflowId}: ${failed.length} workflow task(s) failed: ${failed[0]!.workflowTaskFailedEventAttributes?.failure?.message?.slice(0, 200)}`);
   if (events.length > MAX_EVENTS_PER_RUN) problems.push(`${workflowId}: ${events.length} history events in one run (bound ${MAX_EVENTS_PER_RUN})`);
-  const deadline = record.deadlines.get(orderId);
+  const deadline = record.deadlines.get(order.key);
   if (deadline !== undefined) {
     for (const e of events) {
       const alerts = e.upsertWorkflowSearchAttributesEventAttributes?.searchAttributes?.indexedFields?.OrderAlerts?.data;
@@ -83,12 +83,18 @@ function checkHistory(record: CaseRecord, orderId: string, workflowId: string, h
   return problems;
 }
 
-async function checkOrder(h: ModelHarness, record: CaseRecord, orderId: string): Promise<string[]> {
+/** The emulator's ledger of this order's payment only: the same reference at another MSN is another order's. */
+function ledgerPath(order: ModelOrder): string {
+  return `/ledger?reference=${order.orderId}&msn=${order.unit.msn}`;
+}
+
+async function checkOrder(h: ModelHarness, record: CaseRecord, order: ModelOrder): Promise<string[]> {
   const problems: string[] = [];
-  const { entries } = await h.emulator<{ entries: LedgerEntry[] }>('GET', `/ledger?reference=${orderId}`);
+  const orderId = order.orderId;
+  const { entries } = await h.emulator<{ entries: LedgerEntry[] }>('GET', ledgerPath(order));
   const sum = (kind: LedgerEntry['kind']) => entries.filter((e) => e.kind === kind).reduce((s, e) => s + e.amount.value, 0);
   const ledger = { authorized: sum('authorize'), captured: sum('capture'), cancelled: sum('cancel'), refunded: sum('refund') };
-  const sent = record.sent.filter((s) => s.orderId === orderId);
+  const sent = record.sent.filter((s) => s.order === order.key);
 
   if (ledger.captured + ledger.cancelled > ledger.authorized) problems.push(`captured ${ledger.captured} + cancelled ${ledger.cancelled} > authorized ${ledger.authorized}`);
   if (ledger.refunded > ledger.captured) problems.push(`refunded ${ledger.refunded} > captured ${ledger.captured}`);
@@ -131,10 +137,11 @@ async function checkOrder(h: ModelHarness, record: CaseRecord, orderId: string):
   for (const [refundId, n] of refunds) if (n > 1) problems.push(`refund ${refundId} refunded ${n} times`);
 
   // The order at rest: ended, or waiting for something named; its view agrees with the ledger.
-  const { status, json } = await h.api('GET', `/orders/${orderId}`);
+  const { status, json } = await h.api('GET', order.path);
   if (status !== 200) return [...problems, `GET answered ${status}`];
   const view = json as unknown as OrderView;
-  const glance = await h.stack.orders.glance(orderId);
+  if (view.amount.currency !== order.unit.currency) problems.push(`the view's currency is ${view.amount.currency}, the unit's ${order.unit.currency}`);
+  const glance = await unitOrders(h, order).glance(orderId);
   if (glance?.running && !['AWAITING_SHIPMENT', 'PARTIALLY_SHIPPED', 'NEEDS_ATTENTION'].includes(view.status)) problems.push(`still running as ${view.status}`);
   if (glance?.running && !view.waitingFor) problems.push('running without saying what it waits for');
   if (!glance?.running && !['COMPLETED', 'CANCELLED', 'PAYMENT_FAILED'].includes(view.status)) problems.push(`ended as ${view.status}`);
@@ -156,14 +163,14 @@ async function checkOrder(h: ModelHarness, record: CaseRecord, orderId: string):
 }
 
 /** Every run of the case's order and refund workflows, with its history. */
-async function fetchHistories(h: ModelHarness, orderIds: string[]): Promise<{ orderId: string; workflowId: string; history: History }[]> {
+async function fetchHistories(h: ModelHarness, orders: ModelOrder[]): Promise<{ order: string; workflowId: string; history: History }[]> {
   const client = h.stack.client;
-  const ids: { orderId: string; workflowId: string; runId: string }[] = [];
-  for (const orderId of orderIds) {
-    const query = `VippsReference = '${orderId}'`;
-    for await (const wf of client.workflow.list({ query })) ids.push({ orderId, workflowId: wf.workflowId, runId: wf.runId });
+  const ids: { order: string; workflowId: string; runId: string }[] = [];
+  for (const order of orders) {
+    const query = `VippsReference = '${order.orderId}' AND SalesUnit = '${order.unit.name}'`;
+    for await (const wf of client.workflow.list({ query })) ids.push({ order: order.key, workflowId: wf.workflowId, runId: wf.runId });
   }
-  return Promise.all(ids.map(async ({ orderId, workflowId, runId }) => ({ orderId, workflowId, history: await client.workflow.getHandle(workflowId, runId).fetchHistory() })));
+  return Promise.all(ids.map(async ({ order, workflowId, runId }) => ({ order, workflowId, history: await client.workflow.getHandle(workflowId, runId).fetchHistory() })));
 }
 
 /** Every order and refund workflow of the case replays on today's workflow code. */

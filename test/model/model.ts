@@ -10,6 +10,10 @@
  * repeated with other content, and a bare 4xx (no Vipps ErrorCode) after Vipps applied the call.
  * The dev server cannot skip time, so the deadlines and waits are seconds that stand for days: the
  * order's policy (warning, deadline) is scaled down with them.
+ *
+ * Orders are drawn across the three sales units of deploy/sales-units.example.yaml (no NOK,
+ * dk DKK, fi EUR capturing in full), and an order may take the previous order's id on another
+ * unit: the same reference at two MSNs is two orders that must never touch each other's money.
  */
 import fc from 'fast-check';
 
@@ -21,6 +25,14 @@ export const LINES = [
   { id: 'gift-wrap', total: 0 },
 ] as const;
 export const FREE_LINE = 3;
+
+/** The sales units of deploy/sales-units.example.yaml, which the harness serves. */
+export const UNITS = [
+  { name: 'no', msn: '123456', currency: 'NOK' },
+  { name: 'dk', msn: '223456', currency: 'DKK' },
+  { name: 'fi', msn: '323456', currency: 'EUR' },
+] as const;
+export type ModelUnit = (typeof UNITS)[number];
 
 export type Command =
   | { kind: 'ship'; lines: number[] | 'rest'; repeatOf?: number; otherContent?: boolean }
@@ -72,8 +84,13 @@ export interface OrderScript {
   returns: boolean;
   /** The order has a free line (totalAmount 0) besides the paid ones. */
   freeLine: boolean;
-  /** Its id is the previous order's id with `-2` appended (ids that read alike across orders). */
-  idExtendsPrevious: boolean;
+  /** The sales unit it is placed on (an index into UNITS). */
+  unit: number;
+  /**
+   * `extendsPrevious`: the previous order's id with `-2` appended (ids that read alike across
+   * orders); `repeatsPrevious`: the previous order's very id, on another unit (ids that collide).
+   */
+  id: 'fresh' | 'extendsPrevious' | 'repeatsPrevious';
   deadline?: DeadlineScript;
   faults: VippsFault[];
   commands: TimedCommand[];
@@ -132,7 +149,8 @@ const orderScript: fc.Arbitrary<OrderScript> = fc.record({
   customer: fc.constantFrom('approve', 'approve', 'approve', 'reject', 'ignore'),
   returns: fc.boolean(),
   freeLine: fc.boolean(),
-  idExtendsPrevious: fc.boolean(),
+  unit: fc.integer({ min: 0, max: UNITS.length - 1 }),
+  id: fc.constantFrom('fresh' as const, 'fresh' as const, 'extendsPrevious' as const, 'repeatsPrevious' as const),
   deadline: fc.option(deadline, { nil: undefined, freq: 3 }),
   faults: fc.array(vippsFault, { maxLength: 3 }),
   commands: fc.array(timedCommand, { minLength: 1, maxLength: 6 }),
@@ -154,7 +172,8 @@ export const weightedModelCase: fc.Arbitrary<ModelCase> = fc.record({
       customer: fc.constantFrom('approve', 'approve', 'approve', 'ignore'),
       returns: fc.boolean(),
       freeLine: fc.boolean(),
-      idExtendsPrevious: fc.boolean(),
+      unit: fc.integer({ min: 0, max: UNITS.length - 1 }),
+      id: fc.constantFrom('fresh' as const, 'extendsPrevious' as const, 'repeatsPrevious' as const),
       deadline: fc.option(deadline, { nil: undefined, freq: 1 }),
       faults: fc.array(vippsFault, { maxLength: 3 }),
       commands: fc.array(

@@ -32,7 +32,7 @@ async function main(): Promise<void> {
       mkdirSync(dirname(values.results), { recursive: true });
       writeFileSync(values.results, JSON.stringify({ passed: stats.cases, failed: 0, seed }));
     }
-    console.log(`passed: ${stats.cases} cases, ${stats.orders} orders, ${stats.commands} commands, ${h.kills} worker kills, ${Math.round((Date.now() - started) / 1000)} s (seed ${seed})`);
+    console.log(`passed: ${stats.cases} cases, ${stats.orders} orders (${Object.entries(stats.perUnit).map(([u, n]) => `${u} ${n}`).join(', ')}; ${stats.sharedIds} sharing an id across units), ${stats.commands} commands, ${h.kills} worker kills, ${Math.round((Date.now() - started) / 1000)} s (seed ${seed})`);
   } finally {
     await h.stop();
   }
@@ -45,7 +45,7 @@ async function playOne(json: string): Promise<void> {
   try {
     const record = await runCase(h, c);
     const problems = await checkCase(h, record);
-    for (const orderId of record.orderIds) console.log(JSON.stringify((await h.api('GET', `/orders/${orderId}`)).json, null, 1));
+    for (const order of record.orders) console.log(JSON.stringify((await h.api('GET', order.path)).json, null, 1));
     console.log(JSON.stringify(record.sent.map((s) => ({ path: s.path, body: s.body, sentAt: s.sentAt, status: s.status, answer: s.json?.error ?? (s.json?.order as { status?: string } | undefined)?.status })), null, 1));
     console.log(problems.length ? `invariants broken:\n  ${problems.join('\n  ')}` : 'the case passed');
     if (problems.length) process.exitCode = 1;

@@ -145,7 +145,7 @@ function expect1(n: number): void {
 
 /** The stack with a real worker process, killed with SIGKILL while a refund's answer is slow. */
 async function workerKillScenario(): Promise<void> {
-  const m = new ModelHarness();
+  const m = new ModelHarness({ salesUnits: false });
   await m.start();
   try {
     const r: Recorder = { client: m.stack.client, address: m.stack.temporalAddress, cliPath: await ensureTemporalCli() };
