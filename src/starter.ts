@@ -4,7 +4,8 @@
  *
  *   --order-id <id>        Vipps reference (default: cli-<timestamp>)
  *   --amount <minor>       total in minor units (default 49900)
- *   --currency <NOK|DKK|EUR>
+ *   --sales-unit <name>    the sales unit of SALES_UNITS_FILE to place it on (required with several)
+ *   --currency <NOK|DKK|EUR> (default: the unit's currency, else NOK)
  *   --description <text>   (default "Order from the command line")
  *   --phone <msisdn>       prefill the landing page (sealed before it enters the workflow)
  *   --lines <json>         order lines (Vipps OrderLine[]); default: one line for the whole amount
@@ -14,16 +15,19 @@ import { parseArgs } from 'node:util';
 import { ConfigError } from './config';
 import { OrderCommandError } from './orders/errors';
 import { createOrderClient } from './orders/factory';
+import type { OrderClient } from './orders/orderClient';
 import { connectClient } from './temporal/connection';
 
-function buildOrder(values: Record<string, string | undefined>): unknown {
+function buildOrder(values: Record<string, string | undefined>, orders: OrderClient): unknown {
   const amount = Number(values.amount ?? '49900');
-  const currency = values.currency ?? 'NOK';
+  const unit = values['sales-unit'] ? orders.units?.registry.get(values['sales-unit']) : orders.salesUnit;
+  const currency = values.currency ?? unit?.currency ?? 'NOK';
   const lines = values.lines
     ? (JSON.parse(values.lines) as unknown)
     : [{ id: 'item-1', name: 'Item', totalAmount: amount, totalAmountExcludingTax: Math.round(amount * 0.8), totalTaxAmount: amount - Math.round(amount * 0.8), taxRate: 2500 }];
   return {
     orderId: values['order-id'] ?? `cli-${Date.now()}`,
+    ...(values['sales-unit'] && { salesUnit: values['sales-unit'] }),
     amount: { value: amount, currency },
     description: values.description ?? 'Order from the command line',
     orderLines: lines,
@@ -36,6 +40,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       'order-id': { type: 'string' },
+      'sales-unit': { type: 'string' },
       amount: { type: 'string' },
       currency: { type: 'string' },
       description: { type: 'string' },
@@ -47,8 +52,9 @@ async function main(): Promise<void> {
   const client = await connectClient();
   try {
     const orders = createOrderClient(client);
-    const placed = await orders.placeOrder(buildOrder(values));
+    const placed = await orders.placeOrder(buildOrder(values, orders));
     console.log(`order:        ${placed.orderId}`);
+    if (placed.salesUnit) console.log(`sales unit:   ${placed.salesUnit}`);
     console.log(`workflow id:  ${placed.workflowId}`);
     console.log(`redirect URL: ${placed.redirectUrl}`);
   } finally {

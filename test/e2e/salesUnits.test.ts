@@ -4,7 +4,9 @@
  * the same file. The same order id on the three units is three orders, each paid at its own MSN in
  * its own currency with its own keys, told of by its own webhook path and secret.
  */
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { LocalStack } from '../../scripts/local-stack';
 import type { PlaceOrderResult } from '../../src/workflows/messages';
 import { startE2eStack, stackApi } from '../support/e2eStack';
@@ -155,4 +157,16 @@ test('a unit whose keys Vipps refuses (401) refuses its new orders at once with 
   // Keys fixed: the same id is placed again on dk.
   expect((await api('POST', '/orders', orderFor(orderId, dk))).status).toBe(201);
   await fetch(`${stack.emulatorUrl}/_emulator/faults`, { method: 'DELETE' });
+});
+
+test('the CLI starter places an order on the unit it names, in the unit\'s currency', async () => {
+  const orderId = newOrderId('cli');
+  const { stdout } = await promisify(execFile)(join(__dirname, '../../node_modules/.bin/tsx'), ['src/starter.ts', '--sales-unit', 'dk', '--order-id', orderId, '--amount', '12500'], {
+    cwd: join(__dirname, '../..'),
+    env: { ...stack.workerEnv, PATH: process.env.PATH! },
+  });
+  expect(stdout).toContain(`workflow id:  order-dk:${orderId}`);
+  expect(stdout).toContain('sales unit:   dk');
+  const { json } = await emulator<EmulatorPayment>('GET', `/_emulator/payments/${orderId}?msn=${UNITS[1].msn}`);
+  expect(json.amount).toEqual({ value: 12_500, currency: 'DKK' });
 });
