@@ -11,9 +11,10 @@ const minor = z.number().int().min(0);
 
 export const OrderEventSchema = z
   .object({
-    eventId: z.string().describe('`<orderId>:<sequence>`; a repeated delivery carries the same id'),
+    eventId: z.string().describe('`<orderId>:<sequence>`, or `<salesUnit>:<orderId>:<sequence>` for an order of a sales unit; a repeated delivery carries the same id'),
     type: z.literal('order.status_changed'),
     orderId: z.string(),
+    salesUnit: z.string().optional().describe('the order\'s sales unit (with SALES_UNITS_FILE): the same order id on two units is two orders'),
     sequence: z.number().int().min(1).describe('1, 2, 3… per order, without gaps; a shop that has seen n may ignore anything at or below it'),
     status: z.enum(ORDER_STATUSES),
     previousStatus: z.enum(ORDER_STATUSES),

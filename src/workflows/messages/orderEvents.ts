@@ -6,10 +6,15 @@ import type { Amount } from '@vipps-orders/vipps/types';
 import type { OrderStatus } from './views';
 
 export interface OrderEvent {
-  /** `<orderId>:<sequence>`: the same event delivered again (at least once) has the same id. */
+  /**
+   * `<orderId>:<sequence>`, or `<salesUnit>:<orderId>:<sequence>` for an order of a sales unit
+   * (the same order id on two units is two orders): the same event delivered again has the same id.
+   */
   eventId: string;
   type: 'order.status_changed';
   orderId: string;
+  /** The order's sales unit (with SALES_UNITS_FILE): with the order id, what names the order. */
+  salesUnit?: string;
   /** 1, 2, 3… per order, with no gaps: a shop that saw n may ignore anything at or below it. */
   sequence: number;
   status: OrderStatus;

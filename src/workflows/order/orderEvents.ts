@@ -57,9 +57,10 @@ export function startOrderEvents({ order, acts, clock }: StepContext, changed: (
       if (order.status !== events.lastStatus) {
         events.sequence++;
         const event: OrderEvent = {
-          eventId: `${order.input.orderId}:${events.sequence}`,
+          eventId: `${order.input.salesUnit ? `${order.input.salesUnit}:` : ''}${order.input.orderId}:${events.sequence}`,
           type: 'order.status_changed',
           orderId: order.input.orderId,
+          ...(order.input.salesUnit !== undefined && { salesUnit: order.input.salesUnit }),
           sequence: events.sequence,
           status: order.status,
           previousStatus: events.lastStatus,
