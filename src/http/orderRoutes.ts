@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { CommandResult, OrderClient } from '../orders/orderClient';
+import type { OrderView } from '../workflows/messages';
 import type { OrderCurrency } from '../orders/placeOrderRequest';
 import { apiKeyGuard } from './apiKeyAuth';
 import { orderApiSchemas, unitRouteSchemas } from './schemas/orderApi';
@@ -16,8 +17,13 @@ export interface OrderRouteOptions {
 const BODY_LIMIT = 256 * 1024;
 
 /** 200 with the order when the command finished; 202 with the current order while it is still running. */
-function sendCommandResult(reply: FastifyReply, result: CommandResult): FastifyReply {
-  return reply.code(result.complete ? 200 : 202).send(result.order);
+function sendCommandResult(reply: FastifyReply, result: CommandResult, client: OrderClient): FastifyReply {
+  return reply.code(result.complete ? 200 : 202).send(withUnit(result.order, client));
+}
+
+/** The view names its sales unit when the service has a file of them: the order id alone does not name the order. */
+function withUnit(view: OrderView, client: OrderClient): OrderView {
+  return client.units?.fromFile && client.salesUnit ? { ...view, salesUnit: client.salesUnit.name } : view;
 }
 
 /**
@@ -48,29 +54,35 @@ type CommandSchemas = Pick<ReturnType<typeof orderApiSchemas>, 'getOrder' | 'shi
 
 function orderCommandRoutes(app: FastifyInstance, base: string, schemas: CommandSchemas, pick: (params: { orderId: string; salesUnit?: string }) => OrderClient): void {
   const typed = app.withTypeProvider<ZodTypeProvider>();
-  typed.get(`${base}/orders/:orderId`, { schema: schemas.getOrder }, async (request) =>
-    pick(request.params).getOrder(request.params.orderId, { live: request.query.live === 'true' }),
-  );
+  typed.get(`${base}/orders/:orderId`, { schema: schemas.getOrder }, async (request) => {
+    const client = pick(request.params);
+    return withUnit(await client.getOrder(request.params.orderId, { live: request.query.live === 'true' }), client);
+  });
 
-  typed.post(`${base}/orders/:orderId/shipments`, { bodyLimit: BODY_LIMIT, schema: schemas.ship }, async (request, reply) =>
-    sendCommandResult(reply, await pick(request.params).ship(request.params.orderId, request.body)),
-  );
+  typed.post(`${base}/orders/:orderId/shipments`, { bodyLimit: BODY_LIMIT, schema: schemas.ship }, async (request, reply) => {
+    const client = pick(request.params);
+    return sendCommandResult(reply, await client.ship(request.params.orderId, request.body), client);
+  });
 
-  typed.post(`${base}/orders/:orderId/cancel`, { schema: schemas.cancel }, async (request, reply) =>
-    sendCommandResult(reply, await pick(request.params).cancel(request.params.orderId, request.body ?? {}, request.headers['idempotency-key'])),
-  );
+  typed.post(`${base}/orders/:orderId/cancel`, { schema: schemas.cancel }, async (request, reply) => {
+    const client = pick(request.params);
+    return sendCommandResult(reply, await client.cancel(request.params.orderId, request.body ?? {}, request.headers['idempotency-key']), client);
+  });
 
-  typed.post(`${base}/orders/:orderId/refunds`, { schema: schemas.refund }, async (request, reply) =>
-    sendCommandResult(reply, await pick(request.params).refund(request.params.orderId, request.body)),
-  );
+  typed.post(`${base}/orders/:orderId/refunds`, { schema: schemas.refund }, async (request, reply) => {
+    const client = pick(request.params);
+    return sendCommandResult(reply, await client.refund(request.params.orderId, request.body), client);
+  });
 
   /** Operator command: an over-capture, shortfall or outside change is explained, so the order can settle. */
-  typed.post(`${base}/orders/:orderId/acknowledge`, { schema: schemas.acknowledge }, async (request, reply) =>
-    sendCommandResult(reply, await pick(request.params).acknowledge(request.params.orderId, request.body)),
-  );
+  typed.post(`${base}/orders/:orderId/acknowledge`, { schema: schemas.acknowledge }, async (request, reply) => {
+    const client = pick(request.params);
+    return sendCommandResult(reply, await client.acknowledge(request.params.orderId, request.body), client);
+  });
 
   /** Operator command: try failed captures again once the cause is fixed. */
-  typed.post(`${base}/orders/:orderId/retry-capture`, { schema: schemas.retryCapture }, async (request, reply) =>
-    sendCommandResult(reply, await pick(request.params).retryCapture(request.params.orderId)),
-  );
+  typed.post(`${base}/orders/:orderId/retry-capture`, { schema: schemas.retryCapture }, async (request, reply) => {
+    const client = pick(request.params);
+    return sendCommandResult(reply, await client.retryCapture(request.params.orderId), client);
+  });
 }

@@ -61,6 +61,7 @@ test('the same order id on no, dk and fi is three orders, each completed at its 
   }
   for (const unit of UNITS) {
     await eventually(async () => expect((await api('GET', `/sales-units/${unit.name}/orders/${orderId}`)).json.status).toBe('AWAITING_SHIPMENT'), 20_000);
+    expect((await api('GET', `/sales-units/${unit.name}/orders/${orderId}`)).json.salesUnit).toBe(unit.name);
   }
 
   // fi captures in full only: a partial shipment is refused before anything is marked shipped.
@@ -73,6 +74,7 @@ test('the same order id on no, dk and fi is three orders, each completed at its 
     const shipped = await api('POST', `/sales-units/${unit.name}/orders/${orderId}/shipments`, { shipmentId: 'box-1' });
     expect(shipped.status).toBe(200);
     expect(shipped.json.status).toBe('COMPLETED');
+    expect(shipped.json.salesUnit).toBe(unit.name);
     expect(shipped.json.amount).toEqual({ value: 54_800, currency: unit.currency });
   }
 

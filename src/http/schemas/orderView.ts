@@ -72,6 +72,7 @@ const MoneyOperationView = z.object({
 export const OrderView = z
   .object({
     orderId: z.string(),
+    salesUnit: z.string().optional().meta({ description: 'the sales unit the order belongs to (with SALES_UNITS_FILE)' }),
     workflowId: z.string(),
     status: z.enum(ORDER_STATUSES),
     amount: Money,

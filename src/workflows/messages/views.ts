@@ -114,6 +114,8 @@ export interface MoneyOperationView {
 
 export interface OrderView {
   orderId: string;
+  /** The order's sales unit, with SALES_UNITS_FILE (the service adds it: the workflow knows its input only). */
+  salesUnit?: string;
   workflowId: string;
   status: OrderStatus;
   amount: Money;
