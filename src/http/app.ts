@@ -73,12 +73,13 @@ export async function buildService({ config, orders, metrics = new ServiceMetric
   });
   await app.register(pageAssets);
   if (config.demoShop) {
-    // With several units, the demo shop sells through the file's first unit; its merchant pages
-    // reach every unit's orders through that unit's client (merchantUnits.ts).
+    // With several units, the demo shop sells through the file's first unit, or the one `?unit=`
+    // names; its merchant pages reach every unit's orders through that unit's client (merchantUnits.ts).
     const first = orders.salesUnit ?? orders.units?.registry.units[0];
     const shopOrders = first && !orders.salesUnit ? orders.forUnit(first.name) : orders;
     await app.register(demoShop, {
       orders: shopOrders,
+      ...(orders.units?.fromFile && orders.units.registry.units.length > 1 && { units: orders.units.registry.units.map((u) => orders.forUnit(u.name)) }),
       namespace: orders.temporal.options.namespace,
       merchantName: config.merchantName,
       currency: shopOrders.salesUnit?.currency ?? config.currency,

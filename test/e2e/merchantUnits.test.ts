@@ -129,3 +129,27 @@ test('an order id without its unit asks which unit; an unknown unit is a 404 pag
   expect(unknown.status).toBe(404);
   expect(plain(unknown.text)).toContain('salesUnit: not a sales unit of this service');
 });
+
+test('the demo shop sells through the unit ?unit= names: its brand, currency and MSN; an unknown unit is a 400', async () => {
+  const page = await fetch(`${stack.serviceUrl}/?unit=dk`, { headers: { 'accept-language': 'en' } });
+  expect(page.status).toBe(200);
+  const html = await page.text();
+  expect(html).toContain('Pay with MobilePay');
+  expect(html).toContain('name="unit" value="dk"');
+  expect(html).toMatch(/<strong aria-current="page">dk: MobilePay \(DKK\)<\/strong>/);
+  expect(html).toContain('href="/?unit=fi"');
+  expect((await fetch(`${stack.serviceUrl}/?unit=se`)).status).toBe(400);
+
+  const checkout = await fetch(`${stack.serviceUrl}/shop/checkout`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', 'accept-language': 'en' },
+    body: 'unit=dk&wool-socks=2&knitted-scarf=0',
+    redirect: 'manual',
+  });
+  expect(checkout.status).toBe(303);
+  const listed = (await (await fetch(`${stack.emulatorUrl}/_emulator/payments?msn=223456`)).json()) as { payments: { reference: string; amount: unknown }[] };
+  const newest = listed.payments[0]!;
+  expect(newest.reference).toMatch(/^shop-/);
+  expect(newest.amount).toEqual({ value: 2 * 29_900 + 4_900, currency: 'DKK' });
+  expect((await api('GET', `/sales-units/dk/orders/${newest.reference}`)).json.status).toBe('PENDING_PAYMENT');
+});

@@ -5,11 +5,14 @@ import type { OrderClient } from '../../orders/orderClient';
 import { demoPageSchema, esc, page } from './html';
 import { amountPattern } from './i18n/format';
 import type { Locale } from './i18n/locales';
-import { pageLanguage, type PageLanguage } from './i18n/pageLanguage';
+import { pageLanguage, shownBrand, type PageLanguage } from './i18n/pageLanguage';
 import merchantPages from '../merchant/merchantPages';
 
 export interface DemoShopOptions {
+  /** The first unit's orders: what the shop sells through unless `?unit=` names another. */
   orders: OrderClient;
+  /** With several sales units, each unit's client: the shop sells through the one chosen. */
+  units?: OrderClient[];
   /** Link target for "open in Temporal UI"; none when the UI is not known. */
   temporalUiUrl?: string;
   namespace: string;
@@ -80,8 +83,20 @@ const CART_SCRIPT = `(() => {
   for (const input of inputs) input.addEventListener('input', update);
 })();`;
 
-function productPage(lang: PageLanguage, name: string, currency: string, quantities: Quantities): string {
+/** The shop's choice of sales unit, as links (the page is one unit's: its currency, language and brand). */
+function unitChoice(lang: PageLanguage, units: readonly OrderClient[], current: OrderClient): string {
+  if (units.length < 2) return '';
+  const links = units.map((u) => {
+    const unit = u.salesUnit!;
+    const label = `${unit.name}: ${shownBrand(unit)} (${unit.currency ?? 'NOK'})`;
+    return u === current ? `<strong aria-current="page">${esc(label)}</strong>` : `<a href="/?unit=${encodeURIComponent(unit.name)}">${esc(label)}</a>`;
+  });
+  return `<p id="units">${esc(lang.t.shop.salesUnit)}: ${links.join(' · ')}</p>`;
+}
+
+function productPage(lang: PageLanguage, name: string, currency: string, quantities: Quantities, units: readonly OrderClient[], current: OrderClient): string {
   const { t, locale } = lang;
+  const unit = current.salesUnit && units.length > 1 ? `<input type="hidden" name="unit" value="${esc(current.salesUnit.name)}">` : '';
   const rows = PRODUCTS.map(
     (p) => `<tr><td>${esc(p.name[locale])}</td><td class="amount">${esc(lang.amount(p.price, currency))}</td>
       <td><input type="number" name="${p.id}" id="qty-${p.id}" min="0" max="10" value="${quantities[p.id]}" data-price="${p.price}" aria-label="${esc(t.shop.quantityOf(p.name[locale]))}"></td></tr>`,
@@ -90,7 +105,8 @@ function productPage(lang: PageLanguage, name: string, currency: string, quantit
   return page(
     name,
     `<h1>${esc(name)} <span class="muted">(${esc(t.shop.demo)})</span></h1>
-     <form method="post" action="/shop/checkout" id="cart">
+     ${unitChoice(lang, units, current)}
+     <form method="post" action="/shop/checkout" id="cart">${unit}
        <table><tr><th>${esc(t.shop.product)}</th><th class="amount">${esc(t.table.price)}</th><th>${esc(t.shop.quantity)}</th></tr>${rows}
        <tr><td>${esc(SHIPPING.name[locale])}</td><td class="amount">${esc(lang.amount(SHIPPING.price, currency))}</td><td></td></tr>
        <tr class="sum"><td><strong>${esc(t.table.total)}</strong></td><td class="amount total" id="total" data-shipping="${SHIPPING.price}" data-format="${esc(format)}">${esc(lang.amount(cartTotal(quantities), currency))}</td><td></td></tr></table>
@@ -109,10 +125,18 @@ function productPage(lang: PageLanguage, name: string, currency: string, quantit
  */
 export default async function demoShop(app: FastifyInstance, opts: DemoShopOptions): Promise<void> {
   const { orders } = opts;
+  const units = opts.units ?? [];
+  // `unit` from the query (the page) or the form (checkout); an unknown one is a 400, not another unit's shop.
+  const chosen = (source: unknown): OrderClient | undefined => {
+    const name = (source as { unit?: unknown } | null)?.unit;
+    if (name === undefined || name === '') return orders;
+    return units.find((u) => u.salesUnit?.name === name);
+  };
+  const currencyOf = (client: OrderClient) => client.salesUnit?.currency ?? opts.currency;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
   });
-  const languageOf = (request: FastifyRequest) => pageLanguage(request.headers['accept-language'], orders.salesUnit);
+  const languageOf = (request: FastifyRequest, client: OrderClient = orders) => pageLanguage(request.headers['accept-language'], client.salesUnit);
   const html = (reply: FastifyReply, status: number, body: string) => reply.code(status).type('text/html; charset=utf-8').header('Vary', 'Accept-Language').send(body);
   const refused = (reply: FastifyReply, lang: PageLanguage, why: string) => {
     const { checkout, back } = lang.t.shop;
@@ -120,11 +144,17 @@ export default async function demoShop(app: FastifyInstance, opts: DemoShopOptio
   };
   const doc = (summary: string, ...statuses: number[]) => demoPageSchema(summary, statuses);
 
-  app.get('/', { schema: doc('The demo shop', 200) }, (request, reply) => html(reply, 200, productPage(languageOf(request), opts.merchantName, opts.currency, shownQuantities(request.query))));
+  app.get('/', { schema: doc('The demo shop (`?unit=` one of the sales units)', 200, 400) }, (request, reply) => {
+    const client = chosen(request.query);
+    if (!client) return refused(reply, languageOf(request), `unit: ${units.map((u) => u.salesUnit!.name).join(', ')}`);
+    return html(reply, 200, productPage(languageOf(request, client), opts.merchantName, currencyOf(client), shownQuantities(request.query), units, client));
+  });
 
   app.post('/shop/checkout', { schema: doc('The demo shop’s "Pay with Vipps MobilePay": places an order, redirects to Vipps', 303, 400) }, async (request, reply) => {
     // The same browser asks in the same language, so the order's lines are named as the page named them.
-    const lang = languageOf(request);
+    const client = chosen(request.body);
+    if (!client) return refused(reply, languageOf(request), `unit: ${units.map((u) => u.salesUnit!.name).join(', ')}`);
+    const lang = languageOf(request, client);
     const parsed = Checkout.safeParse(request.body ?? {});
     if (!parsed.success) return refused(reply, lang, lang.t.shop.badQuantities);
     const lines = PRODUCTS.filter((p) => parsed.data[p.id] > 0).map((p) => orderLine(p.id, p.name[lang.locale], parsed.data[p.id], p.price));
@@ -133,7 +163,7 @@ export default async function demoShop(app: FastifyInstance, opts: DemoShopOptio
     const total = lines.reduce((sum, l) => sum + l.totalAmount, 0);
     const orderId = `shop-${Date.now()}-${randomBytes(3).toString('hex')}`;
     const description = lang.t.shop.orderDescription(opts.merchantName).slice(0, 100);
-    const placed = await orders.placeOrder({ orderId, amount: { value: total, currency: opts.currency }, description, orderLines: lines });
+    const placed = await client.placeOrder({ orderId, ...(client.units?.fromFile && client.salesUnit && { salesUnit: client.salesUnit.name }), amount: { value: total, currency: currencyOf(client) }, description, orderLines: lines });
     return reply.redirect(placed.redirectUrl, 303);
   });
 

@@ -58,5 +58,6 @@ export const da: Messages = {
     badQuantities: 'Antal skal være et helt tal fra 0 til 10.',
     nothingChosen: 'Vælg mindst én vare.',
     back: 'Tilbage',
+    salesUnit: 'Salgsenhed',
   },
 };

@@ -58,5 +58,6 @@ export const en: Messages = {
     badQuantities: 'Quantities must be whole numbers from 0 to 10.',
     nothingChosen: 'Choose at least one product.',
     back: 'Back',
+    salesUnit: 'Sales unit',
   },
 };

@@ -66,5 +66,6 @@ export const fi: Messages = {
     badQuantities: 'Määrän on oltava kokonaisluku väliltä 0–10.',
     nothingChosen: 'Valitse vähintään yksi tuote.',
     back: 'Takaisin',
+    salesUnit: 'Myyntiyksikkö',
   },
 };

@@ -53,5 +53,7 @@ export interface Messages {
     badQuantities: string;
     nothingChosen: string;
     back: string;
+    /** The label of the demo shop's choice of sales unit (with several). */
+    salesUnit: string;
   };
 }

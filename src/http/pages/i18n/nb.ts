@@ -58,5 +58,6 @@ export const nb: Messages = {
     badQuantities: 'Antall må være et helt tall fra 0 til 10.',
     nothingChosen: 'Velg minst én vare.',
     back: 'Tilbake',
+    salesUnit: 'Salgsenhet',
   },
 };
