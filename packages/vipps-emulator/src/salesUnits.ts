@@ -44,6 +44,11 @@ export function unitOf(config: Pick<EmulatorConfig, 'units'>, msn: string): Emul
   return config.units?.find((u) => u.msn === msn);
 }
 
+/** The currency an MSN takes payments in: its unit's, else the emulator's one currency (EMULATOR_CURRENCY). */
+export function currencyOf(config: Pick<EmulatorConfig, 'units' | 'currency'>, msn: string): EmulatorUnit['currency'] {
+  return unitOf(config, msn)?.currency ?? config.currency;
+}
+
 /** The MSNs a subscription key may act for: its units' (partner keys cover several). */
 export function msnsOfSubscriptionKey(config: Pick<EmulatorConfig, 'units'>, subscriptionKey: string): string[] {
   return (config.units ?? []).filter((u) => u.credentials.subscriptionKey === subscriptionKey).map((u) => u.msn);
