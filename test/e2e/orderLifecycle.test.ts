@@ -4,6 +4,7 @@
  * switches. Every test checks the emulator's ledger: one capture per shipment, none before it.
  */
 import { VippsClient } from '@vipps-orders/vipps';
+import { runDemo } from '../../scripts/demo/runDemo';
 import type { LocalStack } from '../../scripts/local-stack';
 import { startE2eStack, stackApi } from '../support/e2eStack';
 import { loadVippsConfig } from '../../src/config';
@@ -205,4 +206,19 @@ test('a customer who rejects on the landing page ends with "payment not complete
   expect(page).toContain('The payment was not completed');
   await statusIs(orderId, 'PAYMENT_FAILED');
   expect(await ledger(orderId)).toEqual([]);
+});
+
+test('npm run demo on the one unit of the VIPPS_* variables: two boxes, one refund, the ledger agrees', async () => {
+  const target = { serviceUrl: stack.serviceUrl, emulatorUrl: stack.emulatorUrl!, apiKey: stack.apiKey };
+  const result = await runDemo(target, {}, () => undefined);
+  expect(result.units).toEqual([
+    {
+      msn: '123456',
+      currency: 'NOK',
+      workflowId: `order-${result.orderId}`,
+      status: 'COMPLETED',
+      payment: { msn: '123456', currency: 'NOK', captured: 79_700, refunded: 29_900 },
+      captures: [34_800, 44_900],
+    },
+  ]);
 });

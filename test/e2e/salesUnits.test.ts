@@ -7,6 +7,7 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { runDemo } from '../../scripts/demo/runDemo';
 import type { LocalStack } from '../../scripts/local-stack';
 import type { PlaceOrderResult } from '../../src/workflows/messages';
 import { startE2eStack, stackApi } from '../support/e2eStack';
@@ -23,12 +24,13 @@ const UNITS = [
   { name: 'fi', msn: '323456', currency: 'EUR' },
 ] as const;
 
+const EXAMPLE = join(__dirname, '../../deploy/sales-units.example.yaml');
 let stack: LocalStack;
 const api = stackApi(() => stack);
 
 beforeAll(async () => {
   quietTemporalLogs();
-  stack = await startE2eStack({ SALES_UNITS_FILE: join(__dirname, '../../deploy/sales-units.example.yaml'), VISIBILITY_METRICS_INTERVAL_SECONDS: '1' });
+  stack = await startE2eStack({ SALES_UNITS_FILE: EXAMPLE, VISIBILITY_METRICS_INTERVAL_SECONDS: '1' });
 }, 120_000);
 
 afterAll(async () => {
@@ -99,6 +101,31 @@ test('the same order id on no, dk and fi is three orders, each completed at its 
     expect(authorized.length).toBeGreaterThan(0);
     expect(authorized.every((d) => d.url.endsWith(`/webhooks/vipps/${unit.name}`) && d.httpStatus === 200)).toBe(true);
   }
+});
+
+test('npm run demo with the example units file: its order id completes on no, dk and fi, each at its MSN in its currency, and only dk is refunded', async () => {
+  const steps: string[] = [];
+  const target = { serviceUrl: stack.serviceUrl, emulatorUrl: stack.emulatorUrl!, apiKey: stack.apiKey };
+  const result = await runDemo(target, { SALES_UNITS_FILE: EXAMPLE }, (step) => steps.push(step));
+  const { orderId } = result;
+  expect(result.refundedOn.name).toBe('dk');
+  const paid = (unit: (typeof UNITS)[number], captures: number[]) => ({
+    unit: unit.name,
+    msn: unit.msn,
+    currency: unit.currency,
+    workflowId: unit.name === 'no' ? `order-${orderId}` : `order-${unit.name}:${orderId}`,
+    status: 'COMPLETED',
+    payment: { msn: unit.msn, currency: unit.currency, captured: 79_700, refunded: unit.name === 'dk' ? 29_900 : 0 },
+    captures,
+  });
+  // fi captures in full only, so the demo ships it in one box.
+  expect(result.units).toEqual([paid(UNITS[0], [34_800, 44_900]), paid(UNITS[1], [34_800, 44_900]), paid(UNITS[2], [79_700])]);
+  // Each return page in its market's language.
+  expect(steps.filter((s) => s.startsWith('the return page shows'))).toEqual([
+    'the return page shows "Takk! Bestillingen din er bekreftet"',
+    'the return page shows "Tak! Din ordre er bekræftet"',
+    'the return page shows "Kiitos! Tilauksesi on vahvistettu"',
+  ]);
 });
 
 test.each([

@@ -19,6 +19,7 @@ import { ledgerControlRoutes } from './routes/ledgerControl';
 import { orderManagementRoutes } from './routes/orderManagement';
 import { reportRoutes } from './routes/report';
 import { webhookRoutes } from './routes/webhooks';
+import { currencyOf } from './salesUnits';
 import { EmulatorState } from './state/emulatorState';
 import { WebhookDispatcher } from './webhooks/dispatcher';
 
@@ -59,7 +60,7 @@ export function buildEmulator(config: EmulatorConfig, options: EmulatorOptions =
   const configured = config.units ? config.units.map((u) => u.msn) : [config.credentials.msn];
   const acceptedMsns = [...configured, ...(options.additionalMsns ?? []).filter((m) => !configured.includes(m))];
   const state = new EmulatorState(clock, {
-    currency: config.currency,
+    currencyOf: (msn) => currencyOf(config, msn),
     msns: acceptedMsns,
     defaultFee: { fixedMinor: config.feeFixedMinor, percentBasisPoints: config.feePercentBasisPoints },
     timeZone: config.ledgerTimeZone,

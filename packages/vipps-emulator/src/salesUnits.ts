@@ -1,16 +1,18 @@
-import { loadSalesUnitsFile, MARKET_RULES, SalesUnitsError, type SalesUnit } from '@vipps-orders/vipps/sales-units';
+import { loadSalesUnitsFile, MARKET_RULES, SalesUnitsError, type Market, type SalesUnit } from '@vipps-orders/vipps/sales-units';
 import type { EmulatorConfig, EmulatorCredentials } from './config';
 
 /**
  * The sales units the emulator serves from SALES_UNITS_FILE (the file the service and worker
- * read): each MSN with its key set, currency, capture guarantee of its market, and whether Vipps
- * makes it capture in full. Without the file, the one unit of the VIPPS_* variables.
+ * read): each MSN with its key set, currency, brand and market, capture guarantee of its market,
+ * and whether Vipps makes it capture in full. Without the file, the one unit of the VIPPS_* variables.
  */
 export interface EmulatorUnit {
   name: string;
   msn: string;
   currency: 'NOK' | 'DKK' | 'EUR';
   brand: 'VIPPS' | 'MOBILEPAY';
+  /** The landing page speaks its language. */
+  market?: Market;
   credentials: Omit<EmulatorCredentials, 'msn'>;
   partialCapture: boolean;
   captureGuaranteeMs: number;
@@ -29,6 +31,7 @@ export function unitsFromFile(path: string, env: Record<string, string | undefin
     msn: u.msn,
     currency: u.currency ?? 'NOK',
     brand: u.brand,
+    ...(u.market && { market: u.market }),
     credentials: { clientId: u.keySet.clientId, clientSecret: u.keySet.clientSecret, subscriptionKey: u.keySet.subscriptionKey },
     partialCapture: u.partialCapture,
     // Vipps keeps a reservation for the market's time (MobilePay's 14 days, Vipps' 180).
@@ -39,6 +42,11 @@ export function unitsFromFile(path: string, env: Record<string, string | undefin
 /** The unit of an MSN; undefined when the emulator serves the VIPPS_* unit only. */
 export function unitOf(config: Pick<EmulatorConfig, 'units'>, msn: string): EmulatorUnit | undefined {
   return config.units?.find((u) => u.msn === msn);
+}
+
+/** The currency an MSN takes payments in: its unit's, else the emulator's one currency (EMULATOR_CURRENCY). */
+export function currencyOf(config: Pick<EmulatorConfig, 'units' | 'currency'>, msn: string): EmulatorUnit['currency'] {
+  return unitOf(config, msn)?.currency ?? config.currency;
 }
 
 /** The MSNs a subscription key may act for: its units' (partner keys cover several). */

@@ -44,6 +44,17 @@ describe('GET /landing', () => {
     expect(res.text).toMatch(/<form method="post" action="\/landing\/approve">/);
   });
 
+  it('without sales units keeps the brandless look: English, Approve / Reject, no brand name', async () => {
+    const { path } = await newPayment();
+    const html = (await httpRequest(emu.url, 'GET', path)).text;
+    expect(html).toContain('<html lang="en">');
+    expect(html).toContain('<title>Pay Sokker &amp; &lt;Strømper&gt; &quot;AS&quot;</title>');
+    expect(html).not.toContain('id="brand"');
+    expect(elementText(html, 'approve')).toBe('Approve');
+    expect(elementText(html, 'reject')).toBe('Reject');
+    expect(html).toContain('--accent: #5a2bd7');
+  });
+
   it('loads no external assets (its one link, the favicon, is a data: URL)', async () => {
     const { path } = await newPayment();
     const html = (await httpRequest(emu.url, 'GET', path)).text;

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { loadEmulatorConfig, type EmulatorConfig } from '../src/config';
 import { errorCodeOf, httpRequest, startTestEmulator, type TestEmulator, uniqueReference, VippsTestClient } from './support/emulator';
+import { ledgerOf, ok, wholeFeed } from './support/settlement';
 
 const EXAMPLE = join(__dirname, '../../../deploy/sales-units.example.yaml');
 
@@ -87,4 +88,20 @@ test('fi captures in full: a partial capture is refused with 6140 and changes no
   expect(errorCodeOf(partial)).toBe('6140');
   expect(((await fi.getPayment(reference)).body as { aggregate: { capturedAmount: { value: number } } }).aggregate.capturedAmount.value).toBe(0);
   expect((await capture(10_000, 'fi-full')).status).toBe(200);
+});
+
+test("each unit's ledger (Report API) is in the unit's currency, and so are its entries", async () => {
+  for (const [name, currency] of [['no', 'NOK'], ['dk', 'DKK'], ['fi', 'EUR']] as const) {
+    const client = clients[name]!;
+    const reference = ((await client.createPayment({ amount: { currency, value: 10_000 } })).body as { reference: string }).reference;
+    ok(await client.forceApprove(reference));
+    const capture = { idempotencyKey: `${reference}-c`, body: { modificationAmount: { currency, value: 10_000 } } };
+    ok(await client.call('POST', `/epayment/v1/payments/${reference}/capture`, capture));
+    const ledger = await ledgerOf(emu, client.config.credentials.msn);
+    const listed = (await client.call('GET', '/settlement/v1/ledgers')).body as { items: { ledgerId: string; currency: string }[] };
+    expect(listed.items.find((l) => l.ledgerId === ledger.ledgerId)?.currency).toBe(currency);
+    const funds = (await wholeFeed(client, ledger.ledgerId, 'funds')).items.filter((e) => e.reference === reference);
+    const fees = (await wholeFeed(client, ledger.ledgerId, 'fees')).items.filter((e) => e.reference === reference);
+    expect([...funds, ...fees].map((e) => [e.entryType, e.currency])).toEqual([['capture', currency], ['capture-fee', currency]]);
+  }
 });

@@ -1,4 +1,4 @@
-import { unitOf } from '../salesUnits';
+import { currencyOf, unitOf } from '../salesUnits';
 import { type EmulatorConfig } from '../config';
 import {
   type Amount,
@@ -61,7 +61,7 @@ export class PaymentService {
       }
       const now = this.clock.now();
       const rules = checkCreatePayment(req, {
-        currency: unitOf(this.config, msn)?.currency ?? this.config.currency,
+        currency: currencyOf(this.config, msn),
         now,
         webhookHttpHosts: this.config.webhookHttpHosts,
         paymentExpiryMs: this.config.paymentExpiryMs,

@@ -1,9 +1,11 @@
 import { type FastifyPluginCallback, type FastifyReply, type FastifyRequest } from 'fastify';
 import { type EmulatorContext } from '../context';
+import { landingLook } from '../landing/landingLook';
 import { renderClosePage, renderNotFoundPage, renderPaymentPage, renderStatePage } from '../landing/landingPage';
 import { type Payment } from '../payments/paymentMachine';
 import { maskPhoneNumber } from '../payments/paymentViews';
 import { type UserActionResult } from '../payments/paymentService';
+import { unitOf } from '../salesUnits';
 
 // The token in the URL is a bearer secret for the payment: keep it out of caches and referrers.
 // No form-action directive: after Approve the browser must follow the redirect to the shop.
@@ -33,8 +35,10 @@ export function landingRoutes(ctx: EmulatorContext): FastifyPluginCallback {
     reference: p.reference,
     maskedPhoneNumber: p.details.customerPhoneNumber && maskPhoneNumber(p.details.customerPhoneNumber),
   });
+  // The MSN tells the unit: the customer sees that unit's app (brand, language).
+  const lookOf = (p: Payment) => landingLook(unitOf(ctx.config, p.msn));
   const statePage = (reply: FastifyReply, status: number, p: Payment) =>
-    html(reply, status, renderStatePage({ ...summaryOf(p), state: p.state, returnUrl: p.details.returnUrl }));
+    html(reply, status, renderStatePage({ ...summaryOf(p), state: p.state, returnUrl: p.details.returnUrl }, lookOf(p)));
 
   const act =
     (action: (p: Payment) => UserActionResult) =>
@@ -46,7 +50,7 @@ export function landingRoutes(ctx: EmulatorContext): FastifyPluginCallback {
       if (!result.ok) return statePage(reply, 409, ctx.payments.find(payment.msn, payment.reference) ?? payment);
       const returnUrl = result.payment.details.returnUrl;
       if (returnUrl) return reply.code(303).header('location', returnUrl).header('cache-control', 'no-store').send();
-      return html(reply, 200, renderClosePage(result.payment.state));
+      return html(reply, 200, renderClosePage(result.payment.state, lookOf(result.payment)));
     };
 
   return (app, _opts, done) => {
@@ -55,7 +59,7 @@ export function landingRoutes(ctx: EmulatorContext): FastifyPluginCallback {
       const payment = token ? ctx.payments.findByLandingToken(token) : undefined;
       if (!payment || !token) return html(reply, 404, renderNotFoundPage());
       if (payment.state !== 'CREATED') return statePage(reply, 200, payment);
-      return html(reply, 200, renderPaymentPage({ ...summaryOf(payment), token }));
+      return html(reply, 200, renderPaymentPage({ ...summaryOf(payment), token }, lookOf(payment)));
     });
     app.post('/landing/approve', { config: { api: 'landing' } }, act((p) => ctx.payments.approveByUser(p)));
     app.post('/landing/reject', { config: { api: 'landing' } }, act((p) => ctx.payments.rejectByUser(p)));

@@ -17,7 +17,8 @@ import { type LedgerSnapshot, type PayoutRecord, type SettlementIds, SettlementL
  */
 
 export interface SettlementSettings {
-  currency: string;
+  /** A ledger keeps the currency its sales unit takes payments in, so its entries are in their payments' currency. */
+  currencyOf(msn: string): string;
   /** Sales units that have a ledger from the start (the ones the keys act for). */
   msns: readonly string[];
   defaultFee: FeeRule;
@@ -227,7 +228,7 @@ export class SettlementBook {
   private ledgerFor(msn: string): SettlementLedger {
     let ledger = this.ledgers.get(msn);
     if (!ledger) {
-      ledger = new SettlementLedger(ledgerIdOf(msn), msn, this.settings.currency);
+      ledger = new SettlementLedger(ledgerIdOf(msn), msn, this.settings.currencyOf(msn));
       this.ledgers.set(msn, ledger);
     }
     return ledger;
