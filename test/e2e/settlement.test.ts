@@ -55,7 +55,7 @@ interface SyncAnswer {
 
 async function emulator<T>(method: string, path: string, body?: unknown): Promise<T> {
   const res = await fetch(`${stack.emulatorUrl}${path}`, { method, ...(body !== undefined && { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }) });
-  expect(res.status).toBe(200);
+  expect([200, 201]).toContain(res.status);
   return (await res.json()) as T;
 }
 
@@ -157,6 +157,35 @@ test('a worker restart between two payouts loses and duplicates nothing', async 
   expect((await syncing).status).toBe(200);
   await sync();
   await expectPayoutsMatch(payoutIds);
+});
+
+test('a portal refund after settlement and a dispute go with the next payout, on their orders, to the øre', async () => {
+  const settled = await settledOrder('no', 60_000);
+  const disputed = await settledOrder('no', 45_000);
+  await emulator('POST', '/_emulator/ledgers/close');
+  await sync();
+  // After the payout: money leaves by the business portal and by a dispute, and one new order comes in.
+  await emulator('POST', `/_emulator/payments/${settled}/portal-refund?msn=${UNITS.no.msn}`, { amount: 5_000 });
+  await emulator('POST', '/_emulator/ledgers/disputes', { msn: UNITS.no.msn, reference: disputed, amount: 20_000 });
+  await settledOrder('no', 80_000);
+  const closed = await emulator<{ payouts: { payoutId: string; msn: string }[] }>('POST', '/_emulator/ledgers/close');
+  const payoutId = closed.payouts.find((p) => p.msn === UNITS.no.msn)!.payoutId;
+  await sync();
+  const [payout] = await expectPayoutsMatch([payoutId]);
+  expect(payout!.orders.find((o) => o.orderId === settled)).toMatchObject({ captured: 0, refunded: 5_000, gross: -5_000 });
+  expect(payout!.orders.find((o) => o.orderId === disputed)).toMatchObject({ captured: 0, disputed: -20_000, gross: -20_000 });
+});
+
+test('each ledger has a schedule (every 60 minutes by default); when it fires, the ledger is read without a sync request', async () => {
+  const schedule = stack.client.schedule.getHandle(`settlement-sync-7${UNITS.dk.msn}`);
+  const described = await schedule.describe();
+  expect(described.spec.intervals).toEqual([expect.objectContaining({ every: 60 * 60_000 })]);
+  await settledOrder('dk', 15_000);
+  const closed = await emulator<{ payouts: { payoutId: string; msn: string }[] }>('POST', '/_emulator/ledgers/close');
+  const payoutId = closed.payouts.find((p) => p.msn === UNITS.dk.msn)!.payoutId;
+  await schedule.trigger();
+  await eventually(async () => expect((await api('GET', `/settlements/payouts/${payoutId}`)).status).toBe(200), 30_000);
+  await expectPayoutsMatch([payoutId]);
 });
 
 test('the settlement API needs the API key, and an unknown payout is a 404 naming payoutId', async () => {
