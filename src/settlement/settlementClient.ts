@@ -9,8 +9,9 @@ export interface SettlementClientOptions {
   ledgers: LedgerDirectory;
 }
 
-/** A run that continues as new answers "ask again"; more than a few in a row is a feed too long for one request. */
-const SYNC_ATTEMPTS = 5;
+/** A run that continues as new answers "ask again"; this many in a row is a feed too long for one request. */
+const SYNC_ATTEMPTS = 20;
+const RETRY_PAUSE_MS = 200;
 
 /**
  * What the service asks of the settlement workflows: a sync now (Update-with-start, so a ledger
@@ -35,6 +36,9 @@ export class SettlementClient {
         workflowIdConflictPolicy: 'USE_EXISTING',
       });
       result = await this.opts.client.workflow.executeUpdateWithStart(settlementSyncUpdate, { startWorkflowOperation });
+      // A failed read is reported at once; only a continue-as-new is worth asking the next run.
+      if (!result.caughtUp && !result.continued) break;
+      if (!result.caughtUp) await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
     }
     return result!;
   }

@@ -13,7 +13,7 @@ import { newOrderId, sampleOrder } from '../support/orders';
 
 jest.setTimeout(240_000);
 
-const UNITS = { no: { msn: '123456', currency: 'NOK' }, dk: { msn: '223456', currency: 'DKK' } } as const;
+const UNITS = { no: { msn: '123456', currency: 'NOK' }, dk: { msn: '223456', currency: 'DKK' }, fi: { msn: '323456', currency: 'EUR' } } as const;
 type UnitName = keyof typeof UNITS;
 
 let stack: LocalStack;
@@ -109,6 +109,27 @@ async function expectPayoutsMatch(payoutIds: readonly string[]): Promise<Service
   }
   return found;
 }
+
+// First, before any sync starts fi's settlement workflow: this one reads two pages per run.
+test('a ledger read two pages per run continues as new many times and still counts every entry once', async () => {
+  const ledgerId = `7${UNITS.fi.msn}`;
+  await stack.client.workflow.start('settlementWorkflow', {
+    workflowId: `settlement-${ledgerId}`,
+    taskQueue: 'vipps-orders',
+    args: [{ ledger: { ledgerId, currency: 'EUR', units: [{ name: 'fi', msn: UNITS.fi.msn }] }, pagesPerRun: 2 }],
+  });
+  for (const value of [1_000, 2_000, 3_000, 4_000]) await settledOrder('fi', value);
+  const closed = await emulator<{ payouts: { payoutId: string; msn: string }[] }>('POST', '/_emulator/ledgers/close');
+  const payoutId = closed.payouts.find((p) => p.msn === UNITS.fi.msn)!.payoutId;
+  await sync();
+  await expectPayoutsMatch([payoutId]);
+  // Funds: 4 captures, fees retained, the payout; fees: 4 fees, fees retained: 7 pages of 3, each run 2.
+  await eventually(async () => {
+    const runs: string[] = [];
+    for await (const run of stack.client.workflow.list({ query: `WorkflowId = 'settlement-${ledgerId}'` })) runs.push(run.status.name);
+    expect(runs.filter((s) => s === 'CONTINUED_AS_NEW').length).toBeGreaterThanOrEqual(3);
+  }, 10_000);
+});
 
 test('orders on no and dk through captures and refunds: each payout matches the emulator’s ledger to the øre; reading the feed again changes nothing', async () => {
   const orders = [await settledOrder('no', 54_800, 10_000), await settledOrder('no', 19_900), await settledOrder('dk', 32_500, 2_550), await settledOrder('dk', 12_345)];

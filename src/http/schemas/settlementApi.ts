@@ -36,7 +36,7 @@ export const PayoutDetail = PayoutListItem.extend({ scheduledAmount: Minor.meta(
 
 export const SyncAnswer = z
   .object({
-    ledgers: z.array(z.object({ ledgerId: z.string(), caughtUp: z.boolean(), payoutIds: z.array(z.string()), reason: z.string().optional() })),
+    ledgers: z.array(z.object({ ledgerId: z.string(), caughtUp: z.boolean(), payoutIds: z.array(z.string()), reason: z.string().optional(), continued: z.boolean().optional() })),
   })
   .meta({ id: 'SettlementSync' });
 

@@ -100,6 +100,8 @@ export interface SyncResult {
   payoutIds: string[];
   /** Why it has not caught up: the last read that failed, or a continue-as-new in between. */
   reason?: string;
+  /** The run continued as new before catching up: ask the next run. */
+  continued?: boolean;
 }
 
 /** Wakes the workflow to read the feeds now (the schedule's way in; no answer). */

@@ -33,6 +33,8 @@ export interface SettlementWorkflowInput {
   book?: LedgerBookState;
   /** A wake-up that was still to do when the last run continued as new. */
   wake?: boolean;
+  /** Pages per run before continue-as-new (default PAGES_PER_RUN; tests make it small). */
+  pagesPerRun?: number;
 }
 
 /** Pages per run before continue-as-new: each page is three history events and its entries' payload. */
@@ -47,6 +49,7 @@ const { readSettlementPage } = proxyActivities<SettlementActivities>({
 
 export async function settlementWorkflow(input: SettlementWorkflowInput): Promise<void> {
   const { ledger } = input;
+  const pagesPerRun = Math.max(1, input.pagesPerRun ?? PAGES_PER_RUN);
   if (ledger.units.length === 0) throw ApplicationFailure.nonRetryable(`ledger ${ledger.ledgerId}: no sales unit`, 'InvalidSettlementInput');
   const book = input.book ?? emptyBook();
   let wake = input.wake ?? false;
@@ -66,7 +69,7 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
     const errorsBefore = lastError;
     await condition(() => roundsDone >= target || continuing || (lastError !== undefined && lastError !== errorsBefore));
     const caughtUp = roundsDone >= target;
-    return { ledgerId: ledger.ledgerId, caughtUp, payoutIds: [...payoutIds], ...(!caughtUp && { reason: continuing ? 'continued as new; ask again' : lastError }) };
+    return { ledgerId: ledger.ledgerId, caughtUp, payoutIds: [...payoutIds], ...(!caughtUp && { reason: continuing ? 'continued as new; ask again' : lastError, continued: continuing }) };
   });
 
   let pages = 0;
@@ -74,7 +77,7 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
     await condition(() => wake);
     wake = false;
     roundRunning = true;
-    const outcome = await readRound(ledger, book, () => pages++ < PAGES_PER_RUN);
+    const outcome = await readRound(ledger, book, () => pages++ < pagesPerRun);
     roundRunning = false;
     if (outcome === 'error') {
       lastError = `reading the ${ledger.ledgerId} feeds failed; the next wake-up reads from the same cursors`;
@@ -88,10 +91,10 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
     } else {
       wake = true;
     }
-    if (pages >= PAGES_PER_RUN || workflowInfo().continueAsNewSuggested) {
+    if (pages >= pagesPerRun || workflowInfo().continueAsNewSuggested) {
       continuing = true;
       await condition(allHandlersFinished);
-      return continueAsNew<typeof settlementWorkflow>({ ledger, book, wake });
+      return continueAsNew<typeof settlementWorkflow>({ ledger, book, wake, ...(input.pagesPerRun !== undefined && { pagesPerRun: input.pagesPerRun }) });
     }
   }
 }
