@@ -28,6 +28,7 @@ import { setupTracing } from '../src/observability/tracing';
 import { installWorkerRuntime } from '../src/observability/workerRuntime';
 import { loadCodecServerConfig } from '../src/security/codecServerConfig';
 import { createOrderClient } from '../src/orders/factory';
+import { createSettlementClient } from '../src/settlement/factory';
 import type { OrderClient } from '../src/orders/orderClient';
 import { registerWebhook } from '../src/webhookAdmin/registration';
 import { writeSecretFile } from '../src/webhookAdmin/secretFile';
@@ -255,7 +256,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     cleanups.push(() => stopWorker());
     const orders = createOrderClient(client, env, config, options.policy, units);
     const metrics = new ServiceMetrics();
-    const app = await buildService({ config, orders, metrics, ...(options.serviceLogger && { logger: options.serviceLogger }) });
+    const settlements = createSettlementClient(client, units, env);
+    const app = await buildService({ config, orders, metrics, settlements, ...(options.serviceLogger && { logger: options.serviceLogger }) });
     await app.listen({ port: servicePort, host: config.host });
     cleanups.push(() => app.close());
     const telemetry = await startServiceTelemetry({ client, metrics, config: metricsConfig, units: unitCounts(orders.units) });

@@ -11,6 +11,7 @@ import { startServiceTelemetry } from './observability/serviceTelemetry';
 import { unitCounts } from './observability/visibilityGauges';
 import { setupTracing } from './observability/tracing';
 import { createOrderClient } from './orders/factory';
+import { createSettlementClient } from './settlement/factory';
 import { connectClient, temporalSettings } from './temporal/connection';
 
 async function main(): Promise<void> {
@@ -22,7 +23,8 @@ async function main(): Promise<void> {
   const client = await connectClient();
   const orders = createOrderClient(client, process.env, config);
   const metrics = new ServiceMetrics();
-  const app = await buildService({ config, orders, metrics, logger });
+  const settlements = orders.units && createSettlementClient(client, orders.units);
+  const app = await buildService({ config, orders, metrics, logger, ...(settlements && { settlements }) });
   await app.listen({ port: config.port, host: config.host });
   const telemetry = await startServiceTelemetry({ client, metrics, config: metricsConfig, units: unitCounts(orders.units) });
   const { address, namespace } = temporalSettings();

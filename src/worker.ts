@@ -2,8 +2,10 @@
  * `npm run worker`: runs order workflows and their activities. Scale by running more of these on
  * the same task queue. Temporal connection from the standard TEMPORAL_* environment.
  */
+import { Client } from '@temporalio/client';
 import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
-import { createActivities } from './activities';
+import { createActivities, createSettlementActivities } from './activities';
+import { startSettlementSchedules } from './settlement/startSchedules';
 import { loadSalesUnits } from './salesUnits/unitConfig';
 import { VippsClients } from './salesUnits/vippsClients';
 import { ConfigError, loadPiiSealingKey, loadTaskQueue, loadVippsConfig, loadWorkerTuning } from './config';
@@ -43,6 +45,9 @@ export async function createWorker({ env = process.env, temporal, quiet = false,
   const tuning = loadWorkerTuning(env);
   log.info({ taskQueue, namespace, tuning, vipps: redactConfig(vippsConfig), salesUnits: units.registry.units.map((u) => `${u.name} (${u.msn})`), tracing: currentTracing().enabled }, 'worker starting');
   const maxCachedWorkflows = tuning.maxCachedWorkflows;
+  // NativeConnection serves a Client too: the settlement wake-up's signal-with-start and the schedules.
+  const client = new Client({ connection, namespace, dataConverter });
+  await startSettlementSchedules({ env, units, vipps, client, taskQueue, log });
   return Worker.create({
     connection,
     namespace,
@@ -56,7 +61,7 @@ export async function createWorker({ env = process.env, temporal, quiet = false,
     shutdownGraceTime: tuning.shutdownGraceMs,
     // A prebuilt bundle (npm run build) starts faster; otherwise the workflows are bundled at start.
     ...(workflowsPath ? { workflowsPath } : env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),
-    activities: createActivities({ vipps, pii, orderEvents: { secret: orderEventsSecret } }),
+    activities: { ...createActivities({ vipps, pii, orderEvents: { secret: orderEventsSecret } }), ...createSettlementActivities({ vipps, temporal: { client, taskQueue } }) },
     // Every payload encrypted, as the clients do; tracing (a no-op unless OTEL_* turn it on).
     dataConverter,
     plugins: [currentTracing().temporalPlugin],

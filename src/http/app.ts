@@ -11,6 +11,8 @@ import healthRoutes from './healthRoutes';
 import openApi from './openApi';
 import pageAssets from './pages/pageAssets';
 import orderRoutes from './orderRoutes';
+import settlementRoutes from './settlementRoutes';
+import type { SettlementClient } from '../settlement/settlementClient';
 import requestObservability from './requestObservability';
 import returnPage from './pages/returnPage';
 import webhookRoutes from './webhooks/webhookRoutes';
@@ -26,6 +28,8 @@ export interface ServiceDeps {
   metrics?: ServiceMetrics;
   /** The service's logger (tests capture its lines); pino at LOG_LEVEL on stdout by default. */
   logger?: AppLogger;
+  /** The settlement API (/settlements/…); absent, the service has none. */
+  settlements?: SettlementClient;
 }
 
 export function webhookUrl(config: ServiceConfig): string {
@@ -33,7 +37,7 @@ export function webhookUrl(config: ServiceConfig): string {
 }
 
 /** The Fastify service: webhook receiver, order API, return page, health, and the demo shop when enabled. Each route group is a plugin. */
-export async function buildService({ config, orders, metrics = new ServiceMetrics(), logger }: ServiceDeps): Promise<FastifyInstance> {
+export async function buildService({ config, orders, metrics = new ServiceMetrics(), logger, settlements }: ServiceDeps): Promise<FastifyInstance> {
   // Typed as Fastify's logger, so the instance keeps the type every route plugin expects.
   const loggerInstance: FastifyBaseLogger = logger ?? createLogger({ level: config.logLevel, name: 'service' });
   const app = Fastify({
@@ -64,6 +68,8 @@ export async function buildService({ config, orders, metrics = new ServiceMetric
     onOutcome: (outcome, salesUnit) => metrics.webhooks.inc({ outcome, sales_unit: salesUnit }),
   });
   await app.register(orderRoutes, { orders, apiKey: config.orderApiKey, currency: config.currency, ...(orders.units && { units: orders.units }) });
+  const unitNames = orders.units?.registry.units.map((u) => u.name);
+  if (settlements && unitNames?.[0] !== undefined) await app.register(settlementRoutes, { settlements, apiKey: config.orderApiKey, unitNames: [unitNames[0], ...unitNames.slice(1)] });
   await app.register(returnPage, {
     orders,
     waitMs: config.returnPageWaitMs,

@@ -74,6 +74,7 @@ async function openApi(app: FastifyInstance, opts: OpenApiOptions): Promise<void
       },
       tags: [
         { name: 'Orders', description: 'For shops and back-end services (bearer API key)' },
+        { name: 'Settlements', description: 'For finance: payouts and the orders in them, from the Report API (bearer API key)' },
         { name: 'Customer', description: 'Pages the customer sees' },
         { name: 'Vipps', description: 'Called by Vipps MobilePay' },
         { name: 'Operations', description: 'Health and this document' },

@@ -14,6 +14,7 @@ export const API_ERRORS = {
   not_found: { status: [404], meaning: 'no such route' },
   method_not_allowed: { status: [405], meaning: 'the path exists, with other methods (see the Allow header)' },
   order_not_found: { status: [404], meaning: 'no order with this id' },
+  payout_not_found: { status: [404], meaning: 'no payout with this id has been recorded (yet: POST /settlements/sync reads the ledgers now)' },
   order_conflict: { status: [409], meaning: 'the order’s state does not allow the command (or the id is taken by other content); `order` is the current view' },
   vipps_rejected: { status: [422], meaning: 'Vipps refused the payment, a capture or a refund (4xx); `vipps` has its status and ErrorCode; a refused new order frees its id' },
   internal_error: { status: [500], meaning: 'a bug; see the service log' },

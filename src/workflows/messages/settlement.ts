@@ -1,0 +1,110 @@
+/**
+ * What crosses the boundary of the settlement workflows (one per Report API ledger): their input,
+ * the page an activity reads, the payouts they record, and their Signal and Update. Workflow-safe:
+ * types and the SDK's define* calls only.
+ */
+import { defineSignal, defineUpdate } from '@temporalio/workflow';
+
+export type SettlementTopic = 'funds' | 'fees';
+
+/** A ledger of the Report API and the sales units it settles for (usually one). */
+export interface LedgerRef {
+  ledgerId: string;
+  currency: string;
+  /** The units whose money goes to this ledger; the first one's Vipps client reads it. */
+  units: { name: string; msn: string }[];
+}
+
+/** One entry of a ledger's funds or fees account, as much of it as reconciliation needs. */
+export interface SettlementEntry {
+  pspReference: string;
+  ledgerDate: string;
+  entryType: string;
+  reference: string;
+  currency: string;
+  amount: number;
+  balanceAfter: number;
+  recipientHandle?: string;
+}
+
+export interface SettlementPage {
+  entries: SettlementEntry[];
+  cursor: string;
+  tryLater: boolean;
+}
+
+export interface ReadSettlementPageInput {
+  salesUnit: string;
+  ledgerId: string;
+  topic: SettlementTopic;
+  cursor?: string;
+}
+
+export interface SettlementActivities {
+  readSettlementPage(input: ReadSettlementPageInput): Promise<SettlementPage>;
+}
+
+/** The activity a scheduled wake-up runs: signal-with-start of the ledger's settlement workflow. */
+export interface SettlementWakeActivities {
+  wakeSettlement(ledger: LedgerRef): Promise<void>;
+}
+
+/** One order reference in a payout, in minor units. `refunded` is positive for money given back. */
+export interface PayoutOrderLine {
+  salesUnit: string;
+  /** The Vipps reference, which is the order id (orders use their id as reference). */
+  reference: string;
+  captured: number;
+  refunded: number;
+  /** Retained (−) and returned (+) disputed captures. */
+  disputed: number;
+  corrected: number;
+  /** captured − refunded + disputed + corrected. */
+  gross: number;
+  fees: number;
+  net: number;
+}
+
+export interface Payout {
+  payoutId: string;
+  ledgerId: string;
+  salesUnit: string;
+  /** The ledger dates whose money it carries (whole dates, oldest first). */
+  ledgerDates: string[];
+  currency: string;
+  gross: number;
+  fees: number;
+  net: number;
+  /** What the ledger's `scheduled-for-payout` entry said; differs from `net` only if the feed is inconsistent. */
+  scheduledAmount: number;
+  orders: PayoutOrderLine[];
+}
+
+/** The payout without its lines: what a list shows (the payout workflow's memo). */
+export type PayoutSummary = Omit<Payout, 'orders'>;
+
+export function settlementWorkflowId(ledgerId: string): string {
+  return `settlement-${ledgerId}`;
+}
+
+/** Ledger and payout ids are digits, so the `-` between them cannot be mistaken for either. */
+export function payoutWorkflowId(ledgerId: string, payoutId: string): string {
+  return `payout-${ledgerId}-${payoutId}`;
+}
+
+export interface SyncResult {
+  ledgerId: string;
+  /** True when the feeds answered `tryLater` after this request arrived. */
+  caughtUp: boolean;
+  /** Payouts recorded by this ledger's workflow since it was started or continued. */
+  payoutIds: string[];
+  /** Why it has not caught up: the last read that failed, or a continue-as-new in between. */
+  reason?: string;
+  /** The run continued as new before catching up: ask the next run. */
+  continued?: boolean;
+}
+
+/** Wakes the workflow to read the feeds now (the schedule's way in; no answer). */
+export const settlementWakeSignal = defineSignal('settlementWake');
+/** Reads the feeds now and answers when they are caught up (POST /settlements/sync). */
+export const settlementSyncUpdate = defineUpdate<SyncResult>('settlementSync');
