@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { VippsApiError } from '@vipps-orders/vipps';
-import type { SettlementClient } from '../settlement/settlementClient';
-import type { Payout, PayoutSummary } from '../workflows/messages/settlement';
-import { apiKeyGuard } from './apiKeyAuth';
-import { settlementApiSchemas } from './schemas/settlementApi';
+import type { SettlementClient } from '../../settlement/settlementClient';
+import type { Payout, PayoutSummary } from '../../workflows/messages/settlement';
+import { apiKeyGuard } from '../apiKeyAuth';
+import { settlementApiSchemas } from './settlementSchemas';
 import { toCsv } from './csv';
 
 export interface SettlementRouteOptions {

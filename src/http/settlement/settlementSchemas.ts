@@ -1,6 +1,6 @@
 /** The settlement API's requests and answers; they also make its part of the OpenAPI document. */
 import { z } from 'zod';
-import { errorResponses, json } from './orderApi';
+import { errorResponses, json } from '../schemas/orderApi';
 
 const Minor = z.int().meta({ description: 'minor units (øre, cents)' });
 
@@ -42,7 +42,7 @@ export const SyncAnswer = z
 
 const security = [{ orderApiKey: [] }];
 const tags = ['Settlements'];
-const COMMON = { 401: ['unauthorized'], 500: ['internal_error'], 503: ['temporal_unavailable'] } as const;
+const COMMON = { 401: ['unauthorized'], 500: ['internal_error'], 503: ['temporal_unavailable', 'still_processing'] } as const;
 const csvOrJson = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema }, 'text/csv': { schema: z.string() } } });
 
 export function settlementApiSchemas(unitNames: readonly [string, ...string[]]) {
