@@ -1,5 +1,6 @@
 /** The settlement API's requests and answers; they also make its part of the OpenAPI document. */
 import { z } from 'zod';
+import { PAYOUT_FINDINGS } from '../../workflows/messages/settlement';
 import { errorResponses, json } from '../schemas/orderApi';
 
 const Minor = z.int().meta({ description: 'minor units (øre, cents)' });
@@ -29,6 +30,7 @@ export const PayoutOrder = z
     gross: Minor,
     fees: Minor,
     net: Minor,
+    findings: z.array(z.enum(PAYOUT_FINDINGS)).meta({ description: 'disputed, corrected, or refund-after-settlement (a refund in a payout that carries no capture of the order)' }),
   })
   .meta({ id: 'PayoutOrder' });
 
