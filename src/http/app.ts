@@ -11,7 +11,7 @@ import healthRoutes from './healthRoutes';
 import openApi from './openApi';
 import pageAssets from './pages/pageAssets';
 import orderRoutes from './orderRoutes';
-import settlementRoutes from './settlementRoutes';
+import settlementRoutes from './settlement/settlementRoutes';
 import type { SettlementClient } from '../settlement/settlementClient';
 import requestObservability from './requestObservability';
 import returnPage from './pages/returnPage';

@@ -1,12 +1,15 @@
 import { WithStartWorkflowOperation, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { settlementWorkflow } from '../workflows/settlement/settlementWorkflow';
 import { payoutWorkflowId, settlementSyncUpdate, settlementWorkflowId, type Payout, type PayoutSummary, type SyncResult } from '../workflows/messages/settlement';
+import { OrderCommandError } from '../orders/errors';
 import type { LedgerDirectory } from './ledgerDirectory';
 
 export interface SettlementClientOptions {
   client: Client;
   taskQueue: string;
   ledgers: LedgerDirectory;
+  /** How long a sync request waits for the ledgers to catch up (default 2 minutes); the reading goes on after. */
+  syncTimeoutMs?: number;
 }
 
 /** A run that continues as new answers "ask again"; this many in a row is a feed too long for one request. */
@@ -23,7 +26,17 @@ export class SettlementClient {
 
   async syncAll(): Promise<SyncResult[]> {
     const ledgers = await this.opts.ledgers.ledgers();
-    return Promise.all(ledgers.map((ledger) => this.sync(ledger)));
+    const timeoutMs = this.opts.syncTimeoutMs ?? 120_000;
+    let timer: NodeJS.Timeout | undefined;
+    // No worker, or a very long feed: answer rather than hold the request; the workflows read on.
+    const late = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new OrderCommandError('still_processing', `the ledgers did not catch up within ${timeoutMs / 1000} s; they are still being read, repeat the request`)), timeoutMs);
+    });
+    try {
+      return await Promise.race([Promise.all(ledgers.map((ledger) => this.sync(ledger))), late]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   private async sync(ledger: Awaited<ReturnType<LedgerDirectory['ledgers']>>[number]): Promise<SyncResult> {

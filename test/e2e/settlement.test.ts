@@ -47,7 +47,7 @@ interface ServicePayout {
   gross: number;
   fees: number;
   net: number;
-  orders: { salesUnit: string; orderId: string; captured: number; refunded: number; disputed: number; corrected: number; gross: number; fees: number; net: number }[];
+  orders: { salesUnit: string; orderId: string; captured: number; refunded: number; disputed: number; corrected: number; gross: number; fees: number; net: number; findings: string[] }[];
 }
 interface SyncAnswer {
   ledgers: { ledgerId: string; caughtUp: boolean; payoutIds: string[]; reason?: string }[];
@@ -102,7 +102,7 @@ async function expectPayoutsMatch(payoutIds: readonly string[]): Promise<Service
       net: truth.payout.net,
     });
     const byOrder = (rows: { orderId: string }[]) => [...rows].sort((a, b) => a.orderId.localeCompare(b.orderId));
-    expect(byOrder(json.orders)).toEqual(
+    expect(byOrder(json.orders.map(({ findings: _findings, ...figures }) => figures))).toEqual(
       byOrder(truth.orders.map((o) => ({ salesUnit: unitByMsn[o.msn], orderId: o.reference, captured: o.captured, refunded: o.refunded, disputed: o.disputed, corrected: o.corrected, gross: o.gross, fees: o.fees, net: o.net }))),
     );
     found.push(json);
@@ -159,10 +159,10 @@ test('orders on no and dk through captures and refunds: each payout matches the 
   const csv = await fetch(`${stack.serviceUrl}/settlements/payouts/${payoutIds[0]}`, { headers: { authorization: `Bearer ${stack.apiKey}`, accept: 'text/csv' } });
   expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
   const [header, ...rows] = (await csv.text()).trim().split('\r\n');
-  expect(header).toBe('payoutId,salesUnit,orderId,currency,captured,refunded,disputed,corrected,gross,fees,net');
+  expect(header).toBe('payoutId,salesUnit,orderId,currency,captured,refunded,disputed,corrected,gross,fees,net,findings');
   const detail = payouts[0]!;
   expect(rows).toHaveLength(detail.orders.length);
-  for (const o of detail.orders) expect(rows).toContain([detail.payoutId, o.salesUnit, o.orderId, detail.currency, o.captured, o.refunded, o.disputed, o.corrected, o.gross, o.fees, o.net].join(','));
+  for (const o of detail.orders) expect(rows).toContain([detail.payoutId, o.salesUnit, o.orderId, detail.currency, o.captured, o.refunded, o.disputed, o.corrected, o.gross, o.fees, o.net, o.findings.join(' ')].join(','));
 });
 
 test('a worker restart between two payouts loses and duplicates nothing', async () => {
@@ -180,7 +180,7 @@ test('a worker restart between two payouts loses and duplicates nothing', async 
   await expectPayoutsMatch(payoutIds);
 });
 
-test('a portal refund after settlement and a dispute go with the next payout, on their orders, to the øre', async () => {
+test('a portal refund after settlement and a dispute go with the next payout, flagged on their orders, to the øre', async () => {
   const settled = await settledOrder('no', 60_000);
   const disputed = await settledOrder('no', 45_000);
   await emulator('POST', '/_emulator/ledgers/close');
@@ -193,8 +193,8 @@ test('a portal refund after settlement and a dispute go with the next payout, on
   const payoutId = closed.payouts.find((p) => p.msn === UNITS.no.msn)!.payoutId;
   await sync();
   const [payout] = await expectPayoutsMatch([payoutId]);
-  expect(payout!.orders.find((o) => o.orderId === settled)).toMatchObject({ captured: 0, refunded: 5_000, gross: -5_000 });
-  expect(payout!.orders.find((o) => o.orderId === disputed)).toMatchObject({ captured: 0, disputed: -20_000, gross: -20_000 });
+  expect(payout!.orders.find((o) => o.orderId === settled)).toMatchObject({ captured: 0, refunded: 5_000, gross: -5_000, findings: ['refund-after-settlement'] });
+  expect(payout!.orders.find((o) => o.orderId === disputed)).toMatchObject({ captured: 0, disputed: -20_000, gross: -20_000, findings: ['disputed'] });
 });
 
 test('each ledger has a schedule (every 60 minutes by default); when it fires, the ledger is read without a sync request', async () => {

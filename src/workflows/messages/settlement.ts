@@ -49,6 +49,14 @@ export interface SettlementWakeActivities {
   wakeSettlement(ledger: LedgerRef): Promise<void>;
 }
 
+/**
+ * What a finance team should look at on a payout line: a dispute, a correction, or a refund in a
+ * payout that carries no capture of the order (its capture was paid out before: a refund after
+ * settlement, from the order or from the business portal).
+ */
+export const PAYOUT_FINDINGS = ['disputed', 'corrected', 'refund-after-settlement'] as const;
+export type PayoutFinding = (typeof PAYOUT_FINDINGS)[number];
+
 /** One order reference in a payout, in minor units. `refunded` is positive for money given back. */
 export interface PayoutOrderLine {
   salesUnit: string;
@@ -63,6 +71,7 @@ export interface PayoutOrderLine {
   gross: number;
   fees: number;
   net: number;
+  findings: PayoutFinding[];
 }
 
 export interface Payout {

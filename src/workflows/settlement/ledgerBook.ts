@@ -4,7 +4,7 @@
  * dates it pays out. Pure and deterministic (plain JSON state), so it replays and survives
  * continue-as-new as it is.
  */
-import type { LedgerRef, Payout, PayoutOrderLine, SettlementEntry, SettlementTopic } from '../messages/settlement';
+import type { LedgerRef, Payout, PayoutFinding, PayoutOrderLine, SettlementEntry, SettlementTopic } from '../messages/settlement';
 
 interface OpenLine {
   salesUnit: string;
@@ -125,6 +125,14 @@ function foldFee(bucket: DateBucket, ledger: LedgerRef, entry: SettlementEntry, 
   else book.unhandled[`fees:${entry.entryType}`] = (book.unhandled[`fees:${entry.entryType}`] ?? 0) + 1;
 }
 
+function findingsOf(l: OpenLine): PayoutFinding[] {
+  const findings: PayoutFinding[] = [];
+  if (l.disputed !== 0) findings.push('disputed');
+  if (l.corrected !== 0) findings.push('corrected');
+  if (l.refunded !== 0 && l.captured === 0) findings.push('refund-after-settlement');
+  return findings;
+}
+
 /**
  * The payouts whose dates are complete. Call only after the fees feed was read to its end after
  * the funds feed: a date's fees are written before the funds entry that schedules its payout.
@@ -153,7 +161,7 @@ export function takePayouts(book: LedgerBookState, ledger: LedgerRef): Payout[] 
     }
     const orders: PayoutOrderLine[] = [...lines.entries()].map(([reference, l]) => {
       const gross = l.captured - l.refunded + l.disputed + l.corrected;
-      return { salesUnit: l.salesUnit, reference, captured: l.captured, refunded: l.refunded, disputed: l.disputed, corrected: l.corrected, gross, fees: l.fees, net: gross - l.fees };
+      return { salesUnit: l.salesUnit, reference, captured: l.captured, refunded: l.refunded, disputed: l.disputed, corrected: l.corrected, gross, fees: l.fees, net: gross - l.fees, findings: findingsOf(l) };
     });
     const gross = orders.reduce((s, o) => s + o.gross, 0);
     payouts.push({

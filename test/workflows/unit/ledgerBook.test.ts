@@ -24,8 +24,8 @@ test('a closed date becomes one payout whose orders add up to its gross, fees an
   expect(more).toEqual([]);
   expect(payout).toMatchObject({ payoutId: '2000001', ledgerDates: ['2026-12-01'], gross: 13_000, fees: 388, net: 12_612, scheduledAmount: 12_612 });
   expect(payout!.orders).toEqual([
-    { salesUnit: 'no', reference: 'order-a', captured: 10_000, refunded: 2_000, disputed: 0, corrected: 0, gross: 8_000, fees: 275, net: 7_725 },
-    { salesUnit: 'no', reference: 'order-b', captured: 5_000, refunded: 0, disputed: 0, corrected: 0, gross: 5_000, fees: 113, net: 4_887 },
+    { salesUnit: 'no', reference: 'order-a', captured: 10_000, refunded: 2_000, disputed: 0, corrected: 0, gross: 8_000, fees: 275, net: 7_725, findings: [] },
+    { salesUnit: 'no', reference: 'order-b', captured: 5_000, refunded: 0, disputed: 0, corrected: 0, gross: 5_000, fees: 113, net: 4_887, findings: [] },
   ]);
 });
 
@@ -49,4 +49,17 @@ test('a date without a payout is carried into the next one', () => {
   foldPage(book, ledger, 'funds', [entry('capture', 'c1', 'order-a', 1_000, 1_000, '2026-12-01'), entry('capture', 'c2', 'order-b', 2_000, 3_000, '2026-12-02'), entry('scheduled-for-payout', '2000002', 'p', -3_000, 0, '2026-12-02')]);
   const [payout] = takePayouts(book, ledger);
   expect(payout).toMatchObject({ ledgerDates: ['2026-12-01', '2026-12-02'], gross: 3_000, fees: 0, net: 3_000 });
+});
+
+test('a refund in a payout without the capture, a dispute and a correction are findings on their lines', () => {
+  const book = emptyBook();
+  foldPage(book, ledger, 'funds', [
+    entry('capture', 'c9', 'order-c', 9_000, 9_000, '2026-12-03'),
+    entry('refund', 'r2', 'order-a', -1_000, 8_000, '2026-12-03'),
+    entry('retained-disputed-capture', 'd1', 'order-b', -2_000, 6_000, '2026-12-03'),
+    entry('correction', 'k1', 'incident-7', 500, 6_500, '2026-12-03'),
+    entry('scheduled-for-payout', '2000003', 'p', -6_500, 0, '2026-12-03'),
+  ]);
+  const findings = Object.fromEntries(takePayouts(book, ledger)[0]!.orders.map((o) => [o.reference, o.findings]));
+  expect(findings).toEqual({ 'order-c': [], 'order-a': ['refund-after-settlement'], 'order-b': ['disputed'], 'incident-7': ['corrected'] });
 });

@@ -1,10 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { VippsApiError } from '@vipps-orders/vipps';
-import type { SettlementClient } from '../settlement/settlementClient';
-import type { Payout, PayoutSummary } from '../workflows/messages/settlement';
-import { apiKeyGuard } from './apiKeyAuth';
-import { settlementApiSchemas } from './schemas/settlementApi';
+import type { SettlementClient } from '../../settlement/settlementClient';
+import type { Payout, PayoutSummary } from '../../workflows/messages/settlement';
+import { apiKeyGuard } from '../apiKeyAuth';
+import { settlementApiSchemas } from './settlementSchemas';
 import { toCsv } from './csv';
 
 export interface SettlementRouteOptions {
@@ -18,7 +18,7 @@ function listItem(p: PayoutSummary) {
 }
 
 function detail(p: Payout) {
-  const orders = p.orders.map((o) => ({ salesUnit: o.salesUnit, orderId: o.reference, captured: o.captured, refunded: o.refunded, disputed: o.disputed, corrected: o.corrected, gross: o.gross, fees: o.fees, net: o.net }));
+  const orders = p.orders.map((o) => ({ salesUnit: o.salesUnit, orderId: o.reference, captured: o.captured, refunded: o.refunded, disputed: o.disputed, corrected: o.corrected, gross: o.gross, fees: o.fees, net: o.net, findings: o.findings ?? [] }));
   return { ...listItem(p), scheduledAmount: p.scheduledAmount, orders };
 }
 
@@ -61,7 +61,7 @@ export default function settlementRoutes(parent: FastifyInstance, opts: Settleme
     if (!payout) return (reply as FastifyReply).code(404).send({ error: 'payout_not_found', message: `payoutId: no payout ${request.params.payoutId} has been recorded` });
     const body = detail(payout);
     if (!wantsCsv(request)) return body;
-    const rows = body.orders.map((o) => ({ payoutId: body.payoutId, currency: body.currency, ...o }));
-    return sendCsv(reply, `payout-${body.payoutId}`, rows, ['payoutId', 'salesUnit', 'orderId', 'currency', 'captured', 'refunded', 'disputed', 'corrected', 'gross', 'fees', 'net']);
+    const rows = body.orders.map((o) => ({ payoutId: body.payoutId, currency: body.currency, ...o, findings: o.findings.join(' ') }));
+    return sendCsv(reply, `payout-${body.payoutId}`, rows, ['payoutId', 'salesUnit', 'orderId', 'currency', 'captured', 'refunded', 'disputed', 'corrected', 'gross', 'fees', 'net', 'findings']);
   });
 }

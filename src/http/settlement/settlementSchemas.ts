@@ -1,6 +1,7 @@
 /** The settlement API's requests and answers; they also make its part of the OpenAPI document. */
 import { z } from 'zod';
-import { errorResponses, json } from './orderApi';
+import { PAYOUT_FINDINGS } from '../../workflows/messages/settlement';
+import { errorResponses, json } from '../schemas/orderApi';
 
 const Minor = z.int().meta({ description: 'minor units (øre, cents)' });
 
@@ -29,6 +30,7 @@ export const PayoutOrder = z
     gross: Minor,
     fees: Minor,
     net: Minor,
+    findings: z.array(z.enum(PAYOUT_FINDINGS)).meta({ description: 'disputed, corrected, or refund-after-settlement (a refund in a payout that carries no capture of the order)' }),
   })
   .meta({ id: 'PayoutOrder' });
 
@@ -42,7 +44,7 @@ export const SyncAnswer = z
 
 const security = [{ orderApiKey: [] }];
 const tags = ['Settlements'];
-const COMMON = { 401: ['unauthorized'], 500: ['internal_error'], 503: ['temporal_unavailable'] } as const;
+const COMMON = { 400: ['invalid_command', 'invalid_request'], 401: ['unauthorized'], 414: ['invalid_request'], 500: ['internal_error'], 503: ['temporal_unavailable', 'still_processing'] } as const;
 const csvOrJson = (schema: z.ZodType, description: string) => ({ description, content: { 'application/json': { schema }, 'text/csv': { schema: z.string() } } });
 
 export function settlementApiSchemas(unitNames: readonly [string, ...string[]]) {
@@ -61,7 +63,7 @@ export function settlementApiSchemas(unitNames: readonly [string, ...string[]]) 
       tags,
       security,
       querystring: z.object({ salesUnit: z.enum(unitNames).optional().meta({ description: 'only this sales unit’s payouts' }) }),
-      response: { 200: csvOrJson(z.object({ payouts: z.array(PayoutListItem) }), 'the payouts'), ...errorResponses({ 400: ['invalid_command'], ...COMMON }) },
+      response: { 200: csvOrJson(z.object({ payouts: z.array(PayoutListItem) }), 'the payouts'), ...errorResponses(COMMON) },
     },
     getPayout: {
       operationId: 'getPayout',
@@ -69,7 +71,7 @@ export function settlementApiSchemas(unitNames: readonly [string, ...string[]]) 
       tags,
       security,
       params: z.object({ payoutId: z.string().regex(/^[0-9]{1,20}$/, 'must be a payout id (digits)') }),
-      response: { 200: csvOrJson(PayoutDetail, 'the payout'), ...errorResponses({ 400: ['invalid_command'], 404: ['payout_not_found'], ...COMMON }) },
+      response: { 200: csvOrJson(PayoutDetail, 'the payout'), ...errorResponses({ ...COMMON, 404: ['payout_not_found', 'not_found'] }) },
     },
   };
 }
