@@ -31,7 +31,7 @@ import { createOrderClient } from '../src/orders/factory';
 import { createSettlementClient } from '../src/settlement/factory';
 import type { OrderClient } from '../src/orders/orderClient';
 import { registerWebhook } from '../src/webhookAdmin/registration';
-import { writeSecretFile } from '../src/webhookAdmin/secretFile';
+import { webhookSecretFileOf, writeSecretFile } from '../src/webhookAdmin/secretFile';
 import { clientConfigFor, loadSalesUnits } from '../src/salesUnits/unitConfig';
 import { unitWebhookUrl } from '../src/http/webhooks/webhookRoutes';
 import { temporalSettings } from '../src/temporal/connection';
@@ -230,7 +230,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const registration = await registerWebhook(new VippsClient(clientConfigFor(units, unit)), url, true);
         unit.webhookSecrets = [registration.secret];
         // A unit that keeps its secret in a file gets it there, where the receiver and a rotation look.
-        const file = unit.webhookSecretRefs.find((r): r is { file: string } => 'file' in r)?.file;
+        const file = webhookSecretFileOf(unit);
         if (file) writeSecretFile(file, [registration.secret]);
         unit.webhookSecretRefs = file ? [{ file }] : [{ value: registration.secret }];
         log(`Webhook: ${url} registered at the emulator for sales unit ${unit.name} (MSN ${unit.msn})`);

@@ -22,7 +22,7 @@ import { webhookUrl } from './http/app';
 import { unitWebhookUrl } from './http/webhooks/webhookRoutes';
 import { clientConfigFor, loadSalesUnits } from './salesUnits/unitConfig';
 import { checkWebhook, registerWebhook, RotationError, rotateWebhook, type WebhookTarget } from './webhookAdmin/registration';
-import { readSecretFileLines, writeSecretFile } from './webhookAdmin/secretFile';
+import { readSecretFileLines, webhookSecretFileOf, writeSecretFile } from './webhookAdmin/secretFile';
 
 
 type Env = Record<string, string | undefined>;
@@ -55,7 +55,7 @@ export function webhookTargets(env: Env, only: readonly string[] = [], overrides
   return units.registry.units
     .filter((unit) => only.length === 0 || only.includes(unit.name))
     .map((unit) => {
-      const secretFile = unit.webhookSecretRefs.find((r): r is { file: string } => 'file' in r)?.file;
+      const secretFile = webhookSecretFileOf(unit);
       return { unit: unit.name, url: unitWebhookUrl(webhookUrl(service), unit.name), vipps: new VippsClient(clientConfigFor(units, unit)), ...(secretFile && { secretFile }), secrets: unit.webhookSecrets };
     });
 }

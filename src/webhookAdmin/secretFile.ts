@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { secretLines } from '@vipps-orders/vipps/sales-units';
+import { secretLines, type SalesUnit } from '@vipps-orders/vipps/sales-units';
 
 /** The secrets a webhook-secret file holds, the newest first (none when it is missing). */
 export function readSecretFileLines(path: string): string[] {
@@ -20,4 +20,9 @@ export function writeSecretFile(path: string, secrets: readonly string[]): void 
   } finally {
     rmSync(temporary, { force: true });
   }
+}
+
+/** The file a unit keeps its webhook secret in (the first file reference), where a registration writes it. */
+export function webhookSecretFileOf(unit: Pick<SalesUnit, 'webhookSecretRefs'>): string | undefined {
+  return unit.webhookSecretRefs.find((r): r is { file: string } => 'file' in r)?.file;
 }

@@ -132,6 +132,7 @@ export default async function demoShop(app: FastifyInstance, opts: DemoShopOptio
     if (name === undefined || name === '') return orders;
     return units.find((u) => u.salesUnit?.name === name);
   };
+  const unknownUnit = () => `unit: must be one of ${units.map((u) => u.salesUnit!.name).join(', ')}`;
   const currencyOf = (client: OrderClient) => client.salesUnit?.currency ?? opts.currency;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -146,14 +147,14 @@ export default async function demoShop(app: FastifyInstance, opts: DemoShopOptio
 
   app.get('/', { schema: doc('The demo shop (`?unit=` one of the sales units)', 200, 400) }, (request, reply) => {
     const client = chosen(request.query);
-    if (!client) return refused(reply, languageOf(request), `unit: ${units.map((u) => u.salesUnit!.name).join(', ')}`);
+    if (!client) return refused(reply, languageOf(request), unknownUnit());
     return html(reply, 200, productPage(languageOf(request, client), opts.merchantName, currencyOf(client), shownQuantities(request.query), units, client));
   });
 
   app.post('/shop/checkout', { schema: doc('The demo shop’s "Pay with Vipps MobilePay": places an order, redirects to Vipps', 303, 400) }, async (request, reply) => {
     // The same browser asks in the same language, so the order's lines are named as the page named them.
     const client = chosen(request.body);
-    if (!client) return refused(reply, languageOf(request), `unit: ${units.map((u) => u.salesUnit!.name).join(', ')}`);
+    if (!client) return refused(reply, languageOf(request), unknownUnit());
     const lang = languageOf(request, client);
     const parsed = Checkout.safeParse(request.body ?? {});
     if (!parsed.success) return refused(reply, lang, lang.t.shop.badQuantities);

@@ -8,6 +8,7 @@ import type { LedgerRef, Payout, PayoutFinding, PayoutOrderLine, SettlementEntry
 
 interface OpenLine {
   salesUnit: string;
+  reference: string;
   captured: number;
   refunded: number;
   disputed: number;
@@ -16,6 +17,7 @@ interface OpenLine {
 }
 
 interface DateBucket {
+  /** By sales unit and reference: units sharing a ledger may each have an order with the same reference. */
   lines: Record<string, OpenLine>;
   /** Fees retained from the funds at the date's close (positive). */
   feesRetained: number;
@@ -61,10 +63,12 @@ function bucketOf(book: LedgerBookState, date: string): DateBucket {
 }
 
 function lineOf(bucket: DateBucket, ledger: LedgerRef, entry: SettlementEntry): OpenLine {
-  let line = bucket.lines[entry.reference];
+  const salesUnit = unitOf(ledger, entry.recipientHandle);
+  const key = `${salesUnit}/${entry.reference}`;
+  let line = bucket.lines[key];
   if (!line) {
-    line = { salesUnit: unitOf(ledger, entry.recipientHandle), captured: 0, refunded: 0, disputed: 0, corrected: 0, fees: 0 };
-    bucket.lines[entry.reference] = line;
+    line = { salesUnit, reference: entry.reference, captured: 0, refunded: 0, disputed: 0, corrected: 0, fees: 0 };
+    bucket.lines[key] = line;
   }
   return line;
 }
@@ -148,20 +152,20 @@ export function takePayouts(book: LedgerBookState, ledger: LedgerRef): Payout[] 
     for (const date of dates) {
       const bucket = book.dates[date]!;
       fees += bucket.feesRetained;
-      for (const [reference, l] of Object.entries(bucket.lines)) {
-        const sum = lines.get(reference) ?? { ...l, captured: 0, refunded: 0, disputed: 0, corrected: 0, fees: 0 };
+      for (const [key, l] of Object.entries(bucket.lines)) {
+        const sum = lines.get(key) ?? { ...l, captured: 0, refunded: 0, disputed: 0, corrected: 0, fees: 0 };
         sum.captured += l.captured;
         sum.refunded += l.refunded;
         sum.disputed += l.disputed;
         sum.corrected += l.corrected;
         sum.fees += l.fees;
-        lines.set(reference, sum);
+        lines.set(key, sum);
       }
       delete book.dates[date];
     }
-    const orders: PayoutOrderLine[] = [...lines.entries()].map(([reference, l]) => {
+    const orders: PayoutOrderLine[] = [...lines.values()].map((l) => {
       const gross = l.captured - l.refunded + l.disputed + l.corrected;
-      return { salesUnit: l.salesUnit, reference, captured: l.captured, refunded: l.refunded, disputed: l.disputed, corrected: l.corrected, gross, fees: l.fees, net: gross - l.fees, findings: findingsOf(l) };
+      return { salesUnit: l.salesUnit, reference: l.reference, captured: l.captured, refunded: l.refunded, disputed: l.disputed, corrected: l.corrected, gross, fees: l.fees, net: gross - l.fees, findings: findingsOf(l) };
     });
     const gross = orders.reduce((s, o) => s + o.gross, 0);
     payouts.push({

@@ -63,3 +63,18 @@ test('a refund in a payout without the capture, a dispute and a correction are f
   const findings = Object.fromEntries(takePayouts(book, ledger)[0]!.orders.map((o) => [o.reference, o.findings]));
   expect(findings).toEqual({ 'order-c': [], 'order-a': ['refund-after-settlement'], 'order-b': ['disputed'], 'incident-7': ['corrected'] });
 });
+
+test('two sales units sharing a ledger, each with an order of the same reference, get a line each', () => {
+  const shared: LedgerRef = { ledgerId: '7000001', currency: 'NOK', units: [{ name: 'no', msn: '123456' }, { name: 'no-web', msn: '654321' }] };
+  const book = emptyBook();
+  foldPage(book, shared, 'funds', [
+    entry('capture', 'c1', 'shop-1001', 1_000, 1_000),
+    { ...entry('capture', 'c2', 'shop-1001', 2_000, 3_000), recipientHandle: 'api:654321' },
+    entry('scheduled-for-payout', '2000004', 'p', -3_000, 0),
+  ]);
+  const lines = takePayouts(book, shared)[0]!.orders.map((o) => [o.salesUnit, o.reference, o.captured]);
+  expect(lines).toEqual([
+    ['no', 'shop-1001', 1_000],
+    ['no-web', 'shop-1001', 2_000],
+  ]);
+});
