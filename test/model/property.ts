@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import type { ModelHarness } from './harness';
 import { checkCase } from './invariants';
 import { modelCase, weightedModelCase } from './model';
-import { caseOrders, runCase } from './runCase';
+import { caseOrders, runCase, type CaseRecord } from './runCase';
 
 export interface ModelRunStats {
   cases: number;
@@ -16,7 +16,7 @@ export interface ModelRunStats {
 
 export async function assertModel(
   h: ModelHarness,
-  options: { runs: number; seed: number; shrink?: boolean; weighted?: boolean; onCase?: (n: number) => void; onFailure?: (message: string, c: unknown) => void },
+  options: { runs: number; seed: number; shrink?: boolean; weighted?: boolean; onCase?: (n: number) => void; onFailure?: (message: string, c: unknown, record: CaseRecord) => Promise<void> | void },
 ): Promise<ModelRunStats> {
   const stats: ModelRunStats = { cases: 0, orders: 0, commands: 0, perUnit: {}, sharedIds: 0 };
   await fc.assert(
@@ -32,7 +32,7 @@ export async function assertModel(
       const problems = await checkCase(h, record);
       if (problems.length) {
         const message = `invariants broken:\n  ${problems.join('\n  ')}`;
-        options.onFailure?.(message, c);
+        await options.onFailure?.(message, c, record);
         throw new Error(message);
       }
     }),
