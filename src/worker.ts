@@ -4,7 +4,7 @@
  */
 import { Client } from '@temporalio/client';
 import { Runtime, Worker, type NativeConnection } from '@temporalio/worker';
-import { createActivities, createSettlementActivities } from './activities';
+import { createActivities, createOrderSettlementActivities, createSettlementActivities } from './activities';
 import { startSettlementSchedules } from './settlement/startSchedules';
 import { loadSalesUnits } from './salesUnits/unitConfig';
 import { VippsClients } from './salesUnits/vippsClients';
@@ -61,7 +61,9 @@ export async function createWorker({ env = process.env, temporal, quiet = false,
     shutdownGraceTime: tuning.shutdownGraceMs,
     // A prebuilt bundle (npm run build) starts faster; otherwise the workflows are bundled at start.
     ...(workflowsPath ? { workflowsPath } : env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),
-    activities: { ...createActivities({ vipps, pii, orderEvents: { secret: orderEventsSecret } }), ...createSettlementActivities({ vipps, temporal: { client, taskQueue } }) },
+    activities: { ...createActivities({ vipps, pii, orderEvents: { secret: orderEventsSecret } }), ...createSettlementActivities({ vipps, temporal: { client, taskQueue } }),
+      ...createOrderSettlementActivities({ client, taskQueue, vipps, units }),
+    },
     // Every payload encrypted, as the clients do; tracing (a no-op unless OTEL_* turn it on).
     dataConverter,
     plugins: [currentTracing().temporalPlugin],

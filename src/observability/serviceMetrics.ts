@@ -46,6 +46,13 @@ export class ServiceMetrics {
     registers: [this.registry],
   });
 
+  readonly settlementFindings = new Gauge({
+    name: 'settlement_findings_total',
+    help: 'Orders flagged by settlement reconciliation (portal-refund, disputed, corrected, unknown-order), by sales unit: settlement records carrying each finding, counted in Temporal visibility over the namespace retention',
+    labelNames: ['kind', 'sales_unit'] as const,
+    registers: [this.registry],
+  });
+
   readonly visibilityRefreshed = new Gauge({
     name: 'orders_visibility_refreshed_timestamp_seconds',
     help: 'When the visibility counts above were last refreshed successfully (Unix time)',

@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { ORDER_ALERTS, ORDER_STATUSES } from '../workflows/messages/views';
+import { SETTLEMENT_ALERTS, SETTLEMENT_FINDINGS } from '../workflows/messages/settlement';
 import { OrderAlerts, OrderStatusAttribute, SalesUnitAttribute } from '../workflows/messages/searchAttributes';
 import type { ServiceMetrics } from './serviceMetrics';
 import type { SalesUnits } from '../salesUnits/unitConfig';
@@ -67,9 +68,10 @@ export class VisibilityGauges {
   private async countAll(): Promise<void> {
     // All counts first, then the gauges: a scrape never sees half of one round and half of another.
     const rounds = await Promise.all(this.units.map((unit) => this.countUnit(unit)));
-    for (const { unit, statuses, alerts } of rounds) {
+    for (const { unit, statuses, alerts, findings } of rounds) {
       for (const [status, n] of statuses) this.metrics.ordersOpen.set({ status, sales_unit: unit }, n);
       for (const [alert, n] of alerts) this.metrics.alertsOpen.set({ alert, sales_unit: unit }, n);
+      for (const [kind, n] of findings) this.metrics.settlementFindings.set({ kind, sales_unit: unit }, n);
     }
   }
 
@@ -80,7 +82,11 @@ export class VisibilityGauges {
       ORDER_STATUSES.map(async (s) => [s, any === 0 ? 0 : await this.count(`WorkflowType = 'orderWorkflow' AND ${open} AND ${OrderStatusAttribute.name} = '${s}'`)] as const),
     );
     const alerts = await Promise.all(ORDER_ALERTS.map(async (a) => [a, any === 0 ? 0 : await this.count(`${open} AND ${OrderAlerts.name} = '${a}'`)] as const));
-    return { unit: unit.name, statuses, alerts };
+    // Settlement records are closed workflows: counted over the namespace's retention, not only open ones.
+    const unitRecords = `WorkflowType = 'orderSettlementWorkflow'${unit.filter ? ` AND ${unit.filter}` : ''}`;
+    const anyRecord = await this.count(unitRecords);
+    const findings = await Promise.all(SETTLEMENT_FINDINGS.map(async (k) => [k, anyRecord === 0 ? 0 : await this.count(`${unitRecords} AND ${OrderAlerts.name} = '${SETTLEMENT_ALERTS[k]}'`)] as const));
+    return { unit: unit.name, statuses, alerts, findings };
   }
 
   private async count(query: string): Promise<number> {

@@ -145,7 +145,10 @@ export class OrderClient {
   /** The order view, without asking its worker; `live` asks a running order itself (one Query). */
   async getOrder(orderId: string, opts: { live?: boolean } = {}): Promise<OrderView> {
     try {
-      return await this.reads.view(orderId, opts);
+      const view = await this.reads.view(orderId, opts);
+      // Only money that was captured is ever paid out: no look for the others.
+      const settlement = view.payment.aggregate.captured > 0 ? await this.reads.settlement(orderId) : undefined;
+      return settlement ? { ...view, settlement } : view;
     } catch (err) {
       throw await this.mapError(err, orderId);
     }

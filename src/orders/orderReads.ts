@@ -22,6 +22,7 @@ import { getOrderQuery, type OrderStatus, type OrderView, type RefundOutcome, ty
 import type { orderWorkflow } from '../workflows/orderWorkflow';
 import { OrderAmountMinor, OrderStatusAttribute, OrderAlerts, VippsReference } from '../workflows/messages/searchAttributes';
 import { expandViewMemo, isViewMemo, VIEW_MEMO_KEY } from '../workflows/messages/viewMemo';
+import type { OrderSettlementRecord, OrderSettlementView } from '../workflows/messages/settlement';
 
 /** How much of a line the customer bought, for their page ("2 × Wool socks"). */
 export interface LineQuantity {
@@ -96,6 +97,26 @@ export class OrderReader {
       if (last) return last;
       throw err;
     }
+  }
+
+  /**
+   * Every payout that carried the order's money and what reconciliation flagged, from the order's
+   * settlement records (visibility, no worker); undefined until a payout has carried it.
+   * Visibility trails a record by a moment.
+   */
+  async settlement(orderId: string): Promise<OrderSettlementView | undefined> {
+    const query = `WorkflowType = 'orderSettlementWorkflow' AND ${VippsReference.name} = '${orderId}'${unitFilter(this.scope)}`;
+    const records: OrderSettlementRecord[] = [];
+    for await (const execution of this.client.workflow.list({ query })) {
+      const record = execution.memo?.settlement as OrderSettlementRecord | undefined;
+      if (record) records.push(record);
+    }
+    if (records.length === 0) return undefined;
+    records.sort((a, b) => a.payoutId.localeCompare(b.payoutId, 'en', { numeric: true }));
+    return {
+      payouts: records.map(({ salesUnit: _u, reference: _r, findings: _f, ...payout }) => payout),
+      findings: records.flatMap((r) => r.findings.map((f) => ({ ...f, payoutId: r.payoutId }))),
+    };
   }
 
   /**

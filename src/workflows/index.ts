@@ -4,3 +4,4 @@ export { refundWorkflow } from './refundWorkflow';
 export { settlementWorkflow } from './settlement/settlementWorkflow';
 export { settlementWakeWorkflow } from './settlement/settlementWakeWorkflow';
 export { payoutWorkflow } from './settlement/payoutWorkflow';
+export { orderSettlementWorkflow } from './settlement/orderSettlementWorkflow';

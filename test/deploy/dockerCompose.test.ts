@@ -202,7 +202,7 @@ describe('observability: Prometheus, its alerts and Grafana', () => {
       expect(p.datasource.uid).toBe(source!.uid);
       return p.targets.map((t) => t.expr);
     });
-    const known = /^(orders_open|order_alerts_open|order_webhooks_total|order_commands_total|http_server_request_duration_seconds_(bucket|count)|vipps_api_requests_total|vipps_api_request_duration_seconds_bucket|temporal_[a-z_]+)$/;
+    const known = /^(orders_open|order_alerts_open|settlement_findings_total|order_webhooks_total|order_commands_total|http_server_request_duration_seconds_(bucket|count)|vipps_api_requests_total|vipps_api_request_duration_seconds_bucket|temporal_[a-z_]+)$/;
     const metrics = exprs.flatMap((e) => [...e.matchAll(/\b([a-z_]+)(?=[{[])/g)].map((m) => m[1]!)).filter((m) => !['rate', 'sum', 'max', 'by', 'histogram_quantile'].includes(m));
     expect(metrics.length).toBeGreaterThan(10);
     for (const m of metrics) expect(m).toMatch(known);

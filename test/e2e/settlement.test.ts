@@ -10,6 +10,7 @@ import { startE2eStack, stackApi } from '../support/e2eStack';
 import { eventually } from '../support/eventually';
 import { quietTemporalLogs } from '../support/temporalLogs';
 import { newOrderId, sampleOrder } from '../support/orders';
+import { metric, scrape } from '../support/prometheus';
 
 jest.setTimeout(240_000);
 
@@ -26,6 +27,7 @@ beforeAll(async () => {
     // Dates close only when the test says so, and the feeds come in small pages.
     EMULATOR_LEDGER_AUTO_CLOSE: 'false',
     EMULATOR_REPORT_PAGE_SIZE: '3',
+    VISIBILITY_METRICS_INTERVAL_SECONDS: '1',
   });
 }, 120_000);
 
@@ -180,14 +182,17 @@ test('a worker restart between two payouts loses and duplicates nothing', async 
   await expectPayoutsMatch(payoutIds);
 });
 
-test('a portal refund after settlement and a dispute go with the next payout, flagged on their orders, to the øre', async () => {
+test('a portal refund after settlement and a dispute go with the next payout, flagged on their orders (view, search attribute, metric), to the øre; an own refund after settlement is not flagged', async () => {
   const settled = await settledOrder('no', 60_000);
   const disputed = await settledOrder('no', 45_000);
-  await emulator('POST', '/_emulator/ledgers/close');
+  const ownRefund = await settledOrder('no', 30_000);
+  const first = await emulator<{ payouts: { payoutId: string; msn: string }[] }>('POST', '/_emulator/ledgers/close');
+  const firstPayout = first.payouts.find((p) => p.msn === UNITS.no.msn)!.payoutId;
   await sync();
-  // After the payout: money leaves by the business portal and by a dispute, and one new order comes in.
+  // After the payout: money leaves by the business portal, by a dispute and by the order's own refund, and one new order comes in.
   await emulator('POST', `/_emulator/payments/${settled}/portal-refund?msn=${UNITS.no.msn}`, { amount: 5_000 });
   await emulator('POST', '/_emulator/ledgers/disputes', { msn: UNITS.no.msn, reference: disputed, amount: 20_000 });
+  expect((await api('POST', `/sales-units/no/orders/${ownRefund}/refunds`, { refundId: 'after-payout', amount: { value: 7_000, currency: 'NOK' } })).status).toBe(200);
   await settledOrder('no', 80_000);
   const closed = await emulator<{ payouts: { payoutId: string; msn: string }[] }>('POST', '/_emulator/ledgers/close');
   const payoutId = closed.payouts.find((p) => p.msn === UNITS.no.msn)!.payoutId;
@@ -195,6 +200,44 @@ test('a portal refund after settlement and a dispute go with the next payout, fl
   const [payout] = await expectPayoutsMatch([payoutId]);
   expect(payout!.orders.find((o) => o.orderId === settled)).toMatchObject({ captured: 0, refunded: 5_000, gross: -5_000, findings: ['refund-after-settlement'] });
   expect(payout!.orders.find((o) => o.orderId === disputed)).toMatchObject({ captured: 0, disputed: -20_000, gross: -20_000, findings: ['disputed'] });
+  expect(payout!.orders.find((o) => o.orderId === ownRefund)).toMatchObject({ captured: 0, refunded: 7_000, findings: ['refund-after-settlement'] });
+
+  // Each order's view: both payouts with its own part, and only what happened outside the order flagged.
+  type Settlement = { payouts: { payoutId: string; captured: number; refunded: number; disputed: number }[]; findings: { kind: string; payoutId: string; amount: number }[] };
+  const settlementOf = async (orderId: string) => {
+    let found: Settlement | undefined;
+    await eventually(async () => {
+      found = (await api<{ settlement?: Settlement }>('GET', `/sales-units/no/orders/${orderId}`)).json.settlement;
+      expect(found?.payouts.map((p) => p.payoutId)).toEqual([firstPayout, payoutId]);
+    }, 15_000);
+    return found!;
+  };
+  const portal = await settlementOf(settled);
+  expect(portal.payouts.map((p) => [p.captured, p.refunded])).toEqual([[60_000, 0], [0, 5_000]]);
+  expect(portal.findings).toEqual([expect.objectContaining({ kind: 'portal-refund', payoutId, amount: 5_000 })]);
+  expect((await settlementOf(disputed)).findings).toEqual([expect.objectContaining({ kind: 'disputed', payoutId, amount: 20_000 })]);
+  expect((await settlementOf(ownRefund)).findings).toEqual([]);
+
+  // Operators find them in the Temporal UI by OrderAlerts, each naming its order.
+  const flagged = async (alert: string) => {
+    const refs: string[] = [];
+    for await (const wf of stack.client.workflow.list({ query: `OrderAlerts = '${alert}' AND SalesUnit = 'no'` })) refs.push(String(wf.searchAttributes?.VippsReference?.[0]));
+    return refs;
+  };
+  await eventually(async () => {
+    expect(await flagged('SETTLEMENT_PORTAL_REFUND')).toContain(settled);
+    expect(await flagged('SETTLEMENT_DISPUTED')).toContain(disputed);
+  }, 15_000);
+  expect(await flagged('SETTLEMENT_PORTAL_REFUND')).not.toContain(ownRefund);
+
+  // And the service counts them, once each (from visibility, refreshed every second here).
+  expect(stack.serviceMetricsUrl).toBeDefined();
+  await eventually(async () => {
+    const samples = (await scrape(stack.serviceMetricsUrl!)).samples;
+    expect(metric(samples, 'settlement_findings_total', { kind: 'portal-refund', sales_unit: 'no' })).toBe(1);
+    expect(metric(samples, 'settlement_findings_total', { kind: 'disputed', sales_unit: 'no' })).toBe(1);
+    expect(metric(samples, 'settlement_findings_total', { kind: 'corrected', sales_unit: 'no' })).toBe(0);
+  }, 15_000);
 });
 
 test('each ledger has a schedule (every 60 minutes by default); when it fires, the ledger is read without a sync request', async () => {

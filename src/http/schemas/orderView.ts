@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import { Currency, PaymentState } from '@vipps-orders/vipps/schemas';
 import { ORDER_ALERTS, ORDER_STATUSES, type OrderView as WorkflowOrderView } from '../../workflows/messages/views';
+import { SETTLEMENT_FINDINGS } from '../../workflows/messages/settlement';
 
 const Timestamp = z.string().meta({ description: 'RFC 3339 date-time (UTC)', format: 'date-time' });
 const MinorUnits = z.int().meta({ description: 'minor units (øre, cents)' });
@@ -69,6 +70,35 @@ const MoneyOperationView = z.object({
   error: OrderError.optional(),
 });
 
+const SettlementFinding = z
+  .object({
+    kind: z.enum(SETTLEMENT_FINDINGS),
+    payoutId: z.string(),
+    amount: MinorUnits.meta({ description: 'the money the finding is about, positive' }),
+    detail: z.string(),
+  })
+  .meta({ id: 'SettlementFinding', description: 'What reconciliation flagged; docs/operations.md says what to do about each kind' });
+
+const OrderSettlement = z
+  .object({
+    payouts: z.array(
+      z.object({
+        ledgerId: z.string(),
+        payoutId: z.string(),
+        ledgerDates: z.array(z.string()),
+        currency: z.string(),
+        captured: z.int(),
+        refunded: z.int(),
+        disputed: z.int(),
+        corrected: z.int(),
+        fees: z.int(),
+        net: z.int(),
+      }),
+    ),
+    findings: z.array(SettlementFinding),
+  })
+  .meta({ id: 'OrderSettlement', description: 'The payouts that carried the order’s money (minor units, this order’s part only) and what reconciliation flagged; absent until a payout carried it' });
+
 export const OrderView = z
   .object({
     orderId: z.string(),
@@ -104,6 +134,7 @@ export const OrderView = z
         'set when an open order was read without asking its worker: the order’s time when it last waited with something new to show ' +
         '(a money call in flight since then is not in this view yet), or its start for an order still waiting for its payment; `?live=true` asks the order itself.',
     }),
+    settlement: OrderSettlement.optional(),
   })
   .meta({ id: 'OrderView', description: 'An order as callers see it' });
 

@@ -117,3 +117,69 @@ export interface SyncResult {
 export const settlementWakeSignal = defineSignal('settlementWake');
 /** Reads the feeds now and answers when they are caught up (POST /settlements/sync). */
 export const settlementSyncUpdate = defineUpdate<SyncResult>('settlementSync');
+
+/**
+ * What reconciliation flags on an order (docs/operations.md says what to do about each):
+ * - `portal-refund`: Vipps shows more refunded than the order made (the business portal, or another system);
+ * - `disputed`: a dispute retained (−) or returned (+) money of the order's capture;
+ * - `corrected`: Vipps corrected the order's money on the ledger;
+ * - `unknown-order`: money on the ledger for a reference with no order here.
+ */
+export const SETTLEMENT_FINDINGS = ['portal-refund', 'disputed', 'corrected', 'unknown-order'] as const;
+export type SettlementFinding = (typeof SETTLEMENT_FINDINGS)[number];
+
+/** The OrderAlerts value of each finding, on the order's settlement record (search attribute). */
+export const SETTLEMENT_ALERTS: Record<SettlementFinding, string> = {
+  'portal-refund': 'SETTLEMENT_PORTAL_REFUND',
+  disputed: 'SETTLEMENT_DISPUTED',
+  corrected: 'SETTLEMENT_CORRECTED',
+  'unknown-order': 'SETTLEMENT_UNKNOWN_ORDER',
+};
+
+export interface OrderSettlementFinding {
+  kind: SettlementFinding;
+  /** Minor units the finding is about (positive: money that left or arrived outside the order). */
+  amount: number;
+  detail: string;
+}
+
+/** One order's part of one payout, as its settlement record keeps it (minor units). */
+export interface OrderSettlementRecord {
+  salesUnit: string;
+  reference: string;
+  ledgerId: string;
+  payoutId: string;
+  ledgerDates: string[];
+  currency: string;
+  captured: number;
+  refunded: number;
+  disputed: number;
+  corrected: number;
+  fees: number;
+  net: number;
+  findings: OrderSettlementFinding[];
+}
+
+/** An order's settlement as its view shows it: every payout that carried its money, and what was flagged. */
+export interface OrderSettlementView {
+  payouts: Omit<OrderSettlementRecord, 'salesUnit' | 'reference' | 'findings'>[];
+  findings: (OrderSettlementFinding & { payoutId: string })[];
+}
+
+/**
+ * One record per order and payout: `/` cannot occur in a unit name or a Vipps reference, and
+ * ledger and payout ids are digits, so no two records share an id.
+ */
+export function orderSettlementWorkflowId(salesUnit: string, reference: string, ledgerId: string, payoutId: string): string {
+  return `settled-${ledgerId}-${payoutId}/${salesUnit}/${reference}`;
+}
+
+export interface RecordOrderSettlementsInput {
+  ledgerId: string;
+  payoutId: string;
+}
+
+export interface OrderSettlementActivities {
+  /** Writes each order's record of a payout (closed workflows) and counts the new findings. */
+  recordOrderSettlements(input: RecordOrderSettlementsInput): Promise<{ orders: number; findings: number }>;
+}

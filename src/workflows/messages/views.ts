@@ -4,6 +4,7 @@
  */
 import type { Currency } from '@vipps-orders/vipps/types';
 import type { PaymentState } from '@vipps-orders/vipps/types';
+import type { OrderSettlementView } from './settlement';
 
 export const ORDER_STATUSES = [
   'PENDING_PAYMENT',
@@ -153,4 +154,6 @@ export interface OrderView {
    * plain pending order. Absent in live views and command answers.
    */
   asOf?: string;
+  /** The payouts that carried the order's money and what reconciliation flagged (the service adds it; absent until paid out). */
+  settlement?: OrderSettlementView;
 }

@@ -15,6 +15,7 @@ import {
   continueAsNew,
   log,
   ParentClosePolicy,
+  patched,
   proxyActivities,
   setHandler,
   startChild,
@@ -23,7 +24,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { SalesUnitAttribute } from '../messages/searchAttributes';
-import { payoutWorkflowId, settlementSyncUpdate, settlementWakeSignal, type LedgerRef, type Payout, type SettlementActivities, type SettlementTopic, type SyncResult } from '../messages/settlement';
+import { payoutWorkflowId, settlementSyncUpdate, settlementWakeSignal, type LedgerRef, type OrderSettlementActivities, type Payout, type SettlementActivities, type SettlementTopic, type SyncResult } from '../messages/settlement';
 import { emptyBook, foldPage, takePayouts, type LedgerBookState } from './ledgerBook';
 import { payoutWorkflow } from './payoutWorkflow';
 
@@ -45,6 +46,15 @@ const { readSettlementPage } = proxyActivities<SettlementActivities>({
   // A Report API that is down ends this round without moving a cursor; the next wake-up tries again.
   scheduleToCloseTimeout: '5m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s' },
+});
+
+const ORDER_SETTLEMENT_RECORDS = 'order-settlement-records';
+
+/** One record per order of a payout: many lookups and starts, so a heartbeat shows it alive; retried until done. */
+const { recordOrderSettlements } = proxyActivities<OrderSettlementActivities>({
+  startToCloseTimeout: '30m',
+  heartbeatTimeout: '2m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
 });
 
 export async function settlementWorkflow(input: SettlementWorkflowInput): Promise<void> {
@@ -84,6 +94,8 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
     } else if (outcome === 'caught-up') {
       for (const payout of takePayouts(book, ledger)) {
         await recordPayout(payout);
+        // Runs that recorded payouts before order records existed go on as they were.
+        if (patched(ORDER_SETTLEMENT_RECORDS)) await recordOrderSettlements({ ledgerId: payout.ledgerId, payoutId: payout.payoutId });
         payoutIds.push(payout.payoutId);
       }
       lastError = undefined;

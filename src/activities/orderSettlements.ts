@@ -1,0 +1,138 @@
+/**
+ * After a payout is recorded: one settlement record per order in it (orderSettlementWorkflow.ts),
+ * with what reconciliation flags on that order (the service counts them from visibility in
+ * `settlement_findings_total{kind,sales_unit}`). Safe to repeat: a record's id is its order and
+ * payout, so a retry (a worker killed half-way) starts only the records still missing; the
+ * heartbeat lets it resume where the last attempt got to.
+ */
+import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { REFERENCE_PATTERN } from '@vipps-orders/vipps/constants';
+import { OrderReader } from '../orders/orderReads';
+import type { SalesUnits } from '../salesUnits/unitConfig';
+import type { VippsClients } from '../salesUnits/vippsClients';
+import { orderFindings, type OrderFacts } from '../settlement/orderFindings';
+import { OrderAlerts, SalesUnitAttribute, VippsReference } from '../workflows/messages/searchAttributes';
+import {
+  orderSettlementWorkflowId,
+  payoutWorkflowId,
+  SETTLEMENT_ALERTS,
+  type OrderSettlementActivities,
+  type OrderSettlementRecord,
+  type Payout,
+  type PayoutOrderLine,
+} from '../workflows/messages/settlement';
+import { toActivityFailure } from './vippsFailures';
+
+export interface OrderSettlementDeps {
+  client: Client;
+  taskQueue: string;
+  vipps: VippsClients;
+  units: SalesUnits;
+}
+
+const RECORDS_AT_ONCE = 16;
+
+function recordOf(payout: Payout, line: PayoutOrderLine, facts: OrderFacts): OrderSettlementRecord {
+  return {
+    salesUnit: line.salesUnit,
+    reference: line.reference,
+    ledgerId: payout.ledgerId,
+    payoutId: payout.payoutId,
+    ledgerDates: payout.ledgerDates,
+    currency: payout.currency,
+    captured: line.captured,
+    refunded: line.refunded,
+    disputed: line.disputed,
+    corrected: line.corrected,
+    fees: line.fees,
+    net: line.net,
+    findings: orderFindings(line, payout.currency, facts),
+  };
+}
+
+export function createOrderSettlementActivities(deps: OrderSettlementDeps): OrderSettlementActivities {
+  const readers = new Map<string, OrderReader>();
+  const readerFor = (salesUnit: string): OrderReader | undefined => {
+    const unit = deps.units.registry.get(salesUnit);
+    if (!unit) return undefined;
+    let reader = readers.get(salesUnit);
+    if (!reader) {
+      reader = new OrderReader(deps.client, { unit, named: deps.units.fromFile });
+      readers.set(salesUnit, reader);
+    }
+    return reader;
+  };
+
+  async function factsOf(line: PayoutOrderLine, payoutId: string): Promise<OrderFacts> {
+    const reader = readerFor(line.salesUnit);
+    if (!reader || !REFERENCE_PATTERN.test(line.reference)) return { flaggedBefore: 0 };
+    let ownRefunded: number;
+    try {
+      const view = await reader.view(line.reference);
+      ownRefunded = view.refunds.filter((r) => r.status === 'REFUNDED').reduce((sum, r) => sum + r.amount.value, 0);
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) return { flaggedBefore: 0 };
+      throw err;
+    }
+    if (line.refunded <= 0) return { order: { ownRefunded }, flaggedBefore: 0 };
+    let vippsRefunded: number;
+    try {
+      vippsRefunded = (await deps.vipps.for(line.salesUnit).getPayment(line.reference)).aggregate.refundedAmount.value;
+    } catch (err) {
+      throw toActivityFailure(err);
+    }
+    return { order: { ownRefunded }, vippsRefunded, flaggedBefore: await portalRefundsFlagged(line, payoutId) };
+  }
+
+  /** Portal refunds flagged on this order's records of other payouts. */
+  async function portalRefundsFlagged(line: PayoutOrderLine, payoutId: string): Promise<number> {
+    const query = `WorkflowType = 'orderSettlementWorkflow' AND ${VippsReference.name} = '${line.reference}' AND ${SalesUnitAttribute.name} = '${line.salesUnit}'`;
+    let sum = 0;
+    for await (const execution of deps.client.workflow.list({ query })) {
+      const record = execution.memo?.settlement as OrderSettlementRecord | undefined;
+      if (!record || record.payoutId === payoutId) continue;
+      sum += record.findings.filter((f) => f.kind === 'portal-refund').reduce((s, f) => s + f.amount, 0);
+    }
+    return sum;
+  }
+
+  /** Writes the record unless an earlier attempt did. */
+  async function write(record: OrderSettlementRecord): Promise<void> {
+    try {
+      await deps.client.workflow.start('orderSettlementWorkflow', {
+        workflowId: orderSettlementWorkflowId(record.salesUnit, record.reference, record.ledgerId, record.payoutId),
+        taskQueue: deps.taskQueue,
+        args: [record],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: SalesUnitAttribute, value: record.salesUnit },
+          { key: VippsReference, value: record.reference },
+          { key: OrderAlerts, value: [...new Set(record.findings.map((f) => SETTLEMENT_ALERTS[f.kind]))] },
+        ],
+        memo: { settlement: record },
+        staticSummary: `${record.reference} in payout ${record.payoutId}: ${record.net} ${record.currency} net${record.findings.length ? `; ${record.findings.map((f) => f.kind).join(', ')}` : ''}`,
+      });
+    } catch (err) {
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return;
+      throw err;
+    }
+  }
+
+  return {
+    async recordOrderSettlements({ ledgerId, payoutId }) {
+      const payout = (await deps.client.workflow.getHandle(payoutWorkflowId(ledgerId, payoutId)).result()) as Payout;
+      const ctx = Context.current();
+      const from = Number(ctx.info.heartbeatDetails ?? 0) || 0;
+      let findings = 0;
+      // A few orders at a time: each is a describe, maybe a getPayment, and a start, all waiting on the network.
+      for (let i = from; i < payout.orders.length; i += RECORDS_AT_ONCE) {
+        const records = await Promise.all(payout.orders.slice(i, i + RECORDS_AT_ONCE).map(async (line) => recordOf(payout, line, await factsOf(line, payoutId))));
+        await Promise.all(records.map(write));
+        findings += records.reduce((sum, r) => sum + r.findings.length, 0);
+        ctx.heartbeat(Math.min(i + RECORDS_AT_ONCE, payout.orders.length));
+      }
+      return { orders: payout.orders.length, findings };
+    },
+  };
+}
