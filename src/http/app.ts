@@ -93,6 +93,7 @@ export async function buildService({ config, orders, metrics = new ServiceMetric
       pageSecret: config.pageSecret,
       publicUrl: config.publicUrl,
       ...(config.temporalUiUrl && { temporalUiUrl: config.temporalUiUrl }),
+      ...(settlements && { settlements }),
     });
   }
   return app;

@@ -11,6 +11,8 @@ import { eventually } from '../support/eventually';
 import { quietTemporalLogs } from '../support/temporalLogs';
 import { newOrderId, sampleOrder } from '../support/orders';
 import { metric, scrape } from '../support/prometheus';
+import { MerchantBrowser } from '../support/merchantBrowser';
+import { amount } from '../../src/http/merchant/merchantFormat';
 
 jest.setTimeout(240_000);
 
@@ -238,6 +240,27 @@ test('a portal refund after settlement and a dispute go with the next payout, fl
     expect(metric(samples, 'settlement_findings_total', { kind: 'disputed', sales_unit: 'no' })).toBe(1);
     expect(metric(samples, 'settlement_findings_total', { kind: 'corrected', sales_unit: 'no' })).toBe(0);
   }, 15_000);
+
+  // The merchant pages: the payouts, one payout with its orders and findings, its CSV, and an order's payouts.
+  expect((await new MerchantBrowser(() => stack.serviceUrl, stack.apiKey).send('/merchant/payouts')).status).toBe(303);
+  const merchant = new MerchantBrowser(() => stack.serviceUrl, stack.apiKey);
+  expect((await merchant.logIn()).status).toBe(303);
+  const list = await merchant.send('/merchant/payouts?unit=no');
+  expect(list.status).toBe(200);
+  expect(list.text).toContain(`href="/merchant/payouts/${payoutId}"`);
+  expect(list.text).toContain(`href="/merchant/payouts/${firstPayout}"`);
+  const page = await merchant.send(`/merchant/payouts/${payoutId}`);
+  expect(page.status).toBe(200);
+  expect(page.text).toContain(`<dd id="net">${amount(payout!.net, 'NOK')}</dd>`);
+  expect(page.text).toContain(`href="/merchant/sales-units/no/orders/${disputed}"`);
+  expect(page.text).toContain('data-findings="disputed"');
+  const pageCsv = await merchant.send(`/merchant/payouts/${payoutId}/csv`);
+  const apiCsv = await fetch(`${stack.serviceUrl}/settlements/payouts/${payoutId}`, { headers: { authorization: `Bearer ${stack.apiKey}`, accept: 'text/csv' } });
+  expect(pageCsv.text).toBe(await apiCsv.text());
+  const orderPage = await merchant.send(`/merchant/sales-units/no/orders/${settled}`);
+  expect(orderPage.text).toContain('id="order-payouts"');
+  expect(orderPage.text).toContain('data-finding="portal-refund"');
+  expect((await merchant.send('/merchant/payouts/999999999')).status).toBe(404);
 });
 
 test('each ledger has a schedule (every 60 minutes by default); when it fires, the ledger is read without a sync request', async () => {

@@ -54,8 +54,9 @@ const STYLE = `
 `;
 
 /** The way between the pages, and out: on top of every page behind the login. */
-export function topNav(logoutForm: string): string {
-  return `<nav class="top"><a href="/merchant">Orders</a><span aria-hidden="true">·</span><a href="/">Shop</a>${logoutForm}</nav>`;
+export function topNav(logoutForm: string, links: { payouts?: boolean } = {}): string {
+  const payouts = links.payouts ? `<span aria-hidden="true">·</span><a href="/merchant/payouts">Payouts</a>` : '';
+  return `<nav class="top"><a href="/merchant">Orders</a>${payouts}<span aria-hidden="true">·</span><a href="/">Shop</a>${logoutForm}</nav>`;
 }
 
 /** A table that scrolls sideways inside the page when the window is too narrow for it. */

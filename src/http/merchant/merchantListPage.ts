@@ -17,6 +17,8 @@ export interface ListPageContext {
   refunded: Map<string, number>;
   csrfField: string;
   logoutForm: string;
+  /** The service reconciles settlements: the top links include the payouts. */
+  payouts?: boolean;
 }
 
 /** The key of an order in `refunded`: the same order id on two units is two orders. */
@@ -48,7 +50,7 @@ export function listPage(list: OrderSummary[], ctx: ListPageContext): string {
   const columns = ['Order', ...(ctx.units.several ? ['Unit'] : []), 'Placed', 'Status'];
   const head = `${columns.map((c) => `<th scope="col">${esc(c)}</th>`).join('')}<th scope="col" class="num">Total</th><th scope="col"><span class="visually-hidden">Actions</span></th>`;
   const rows = list.map((o) => row(o, ctx)).join('') || `<tr><td colspan="${columns.length + 2}" class="muted">No orders${ctx.unit ? ` in ${esc(ctx.unit)}` : ''} yet.</td></tr>`;
-  return `${topNav(ctx.logoutForm)}<h1>Orders</h1>
+  return `${topNav(ctx.logoutForm, { payouts: ctx.payouts ?? false })}<h1>Orders</h1>
     ${unitFilter(ctx)}
     ${scrolling(`<table id="orders"><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table>`)}
     <footer class="muted">The list comes from Temporal's search index and may lag a second behind; open an order for its live state.

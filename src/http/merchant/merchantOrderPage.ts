@@ -7,6 +7,7 @@ import { cell, hidden, scrolling, statusBadge, table, topNav } from './merchantH
 import { noticeHtml, type Notice } from './merchantNotices';
 import { readableEntry, stepWords, timelineRows } from './merchantTimeline';
 import { actionsFor, ALERT_LABELS, ALERT_WORDS, paymentWords, REFUND_WORDS, SHIPMENT_WORDS } from './merchantView';
+import type { SettlementFinding } from '../../workflows/messages/settlement';
 
 export interface OrderPageContext {
   /** The order's page (`/merchant/orders/x`, or under its unit); the forms post to `<path>/<action>`. */
@@ -29,6 +30,14 @@ export interface ButtonOptions {
 }
 
 /** One button in a form of its own, posting to the order's `action`. */
+/** Settlement findings as a merchant reads them (docs/operations.md, "Settlement findings"). */
+const FINDING_WORDS: Record<SettlementFinding, string> = {
+  'portal-refund': 'Refunded outside this order',
+  disputed: 'Disputed',
+  corrected: 'Corrected by Vipps',
+  'unknown-order': 'Not an order of this shop',
+};
+
 export function actionForm(path: string, csrfField: string, action: string, label: string, opts: ButtonOptions = {}): string {
   const classes = [opts.small && 'small', opts.secondary && 'secondary'].filter(Boolean).join(' ');
   return `<form class="inline" method="post" action="${esc(`${path}/${action}`)}">${csrfField}${opts.fields ?? ''}<button${classes ? ` class="${classes}"` : ''} data-action="${action}">${esc(label)}</button></form>`;
@@ -100,6 +109,8 @@ export function orderPage(view: OrderView, ctx: OrderPageContext): string {
     const raw = `${t.step}${t.detail ? `: ${t.detail}` : ''}`;
     return [`<td>${timeTag(t.at)}</td>`, `<td title="${esc(raw)}">${esc(what)}</td>`, cell(detail)];
   });
+  const payouts = (view.settlement?.payouts ?? []).map((p) => [`<td><a href="/merchant/payouts/${esc(p.payoutId)}">${esc(p.payoutId)}</a></td>`, cell(p.ledgerDates.join(', ')), ...[p.captured, p.refunded, p.fees, p.net].map((v) => cell(amount(v, c), 'num'))]);
+  const findings = (view.settlement?.findings ?? []).map((f) => `<p class="order-alert" data-finding="${esc(f.kind)}"><strong>${esc(FINDING_WORDS[f.kind])} (payout ${esc(f.payoutId)}).</strong> ${esc(f.detail)}</p>`).join('');
   const unit = ctx.unitWords ? `<span class="muted" id="sales-unit">${esc(ctx.unitWords)}</span>` : '';
   const temporal = ctx.temporalLink ? ` · <a href="${esc(ctx.temporalLink)}">Open in the Temporal UI</a>` : '';
   return `${topNav(ctx.logoutForm)}<h1>Order ${esc(view.orderId)} ${statusBadge(view.status)} ${unit}</h1>
@@ -109,6 +120,7 @@ export function orderPage(view: OrderView, ctx: OrderPageContext): string {
     <h2>Order lines</h2>${scrolling(table(['Item', { head: 'Price', className: 'num' }, 'Shipping'], lines))}
     ${shipments.length ? `<h2>Shipments</h2>${scrolling(table(['Shipment', { head: 'Captured', className: 'num' }, 'Status', 'When', 'Note'], shipments))}` : ''}
     ${refunds.length ? `<h2>Refunds</h2>${scrolling(table(['Refund', { head: 'Amount', className: 'num' }, 'Status', 'When', 'Note'], refunds))}` : ''}
+    ${payouts.length ? `<h2>Payouts</h2>${findings}${scrolling(table(['Payout', 'Ledger dates', ...['Captured', 'Refunded', 'Fees', 'Net'].map((head) => ({ head, className: 'num' }))], payouts).replace('<table>', '<table id="order-payouts">'))}` : ''}
     <h2>Timeline</h2>${scrolling(table(['When', 'What', 'Detail'], timeline))}
     <footer class="muted"><a href="/merchant">All orders</a>${temporal}</footer>`;
 }

@@ -15,6 +15,8 @@ import { orderPage } from './merchantOrderPage';
 import { refundedAfterSettlement } from './merchantRefunds';
 import { merchantUnits, unitWords } from './merchantUnits';
 import { actionsFor } from './merchantView';
+import { payoutPages } from './payouts/payoutPages';
+import type { SettlementClient } from '../../settlement/settlementClient';
 
 export interface MerchantPageOptions extends MerchantAuthOptions {
   /** The orders' client: with several sales units, any one unit's (the others are reached through it). */
@@ -22,6 +24,8 @@ export interface MerchantPageOptions extends MerchantAuthOptions {
   currency: string;
   temporalUiUrl?: string;
   namespace: string;
+  /** Settlement reconciliation: with it, the payout pages (payouts/payoutPages.ts). */
+  settlements?: SettlementClient;
 }
 
 /** The order a page or form is about, once its unit and id checked out. */
@@ -67,7 +71,7 @@ export default async function merchantPages(app: FastifyInstance, opts: Merchant
     const list = await opts.orders.listRecentOrders(50, unit ? { salesUnit: unit } : {});
     const closed = list.filter((o) => o.closed).map((o) => o.orderId);
     const refunded = await refundedAfterSettlement(opts.orders.temporal, closed, refundKey, units.unitOf);
-    return sendPage(reply, 200, 'Orders', listPage(list, { units, ...(unit && { unit }), refunded, csrfField: guard.csrfField(reply), logoutForm: logoutForm(reply) }));
+    return sendPage(reply, 200, 'Orders', listPage(list, { units, ...(unit && { unit }), refunded, csrfField: guard.csrfField(reply), logoutForm: logoutForm(reply), payouts: opts.settlements !== undefined }));
   });
 
   /** The order of a page's or form's parameters, or the page that says why there is none. */
@@ -88,6 +92,8 @@ export default async function merchantPages(app: FastifyInstance, opts: Merchant
   };
   const base = units.several ? '/merchant/sales-units/:salesUnit/orders/:orderId' : '/merchant/orders/:orderId';
   const params = units.several ? UnitOrderParams : OrderIdParams;
+
+  if (opts.settlements) payoutPages(app, { settlements: opts.settlements, units, guard: guard.page, logoutForm });
 
   app.get(base, { schema: { ...doc('Merchant page: one order', 200, 303, 400, 404), params, querystring: OrderQuery }, validatorCompiler: documentOnly, preHandler: [notAnOrderId, guard.page] }, async (request, reply) => {
     const order = address(request, reply);

@@ -7,6 +7,7 @@ import { amountPattern } from './i18n/format';
 import type { Locale } from './i18n/locales';
 import { pageLanguage, shownBrand, type PageLanguage } from './i18n/pageLanguage';
 import merchantPages from '../merchant/merchantPages';
+import type { SettlementClient } from '../../settlement/settlementClient';
 
 export interface DemoShopOptions {
   /** The first unit's orders: what the shop sells through unless `?unit=` names another. */
@@ -22,6 +23,8 @@ export interface DemoShopOptions {
   apiKey: string;
   pageSecret: string;
   publicUrl: string;
+  /** Settlement reconciliation: the merchant pages then have payout pages. */
+  settlements?: SettlementClient;
 }
 
 interface Product {
@@ -176,5 +179,6 @@ export default async function demoShop(app: FastifyInstance, opts: DemoShopOptio
     pageSecret: opts.pageSecret,
     publicUrl: opts.publicUrl,
     ...(opts.temporalUiUrl && { temporalUiUrl: opts.temporalUiUrl }),
+    ...(opts.settlements && { settlements: opts.settlements }),
   });
 }
