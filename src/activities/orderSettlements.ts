@@ -21,6 +21,7 @@ import {
   type OrderSettlementRecord,
   type Payout,
   type PayoutOrderLine,
+  unpaidRecordWorkflowId,
 } from '../workflows/messages/settlement';
 import { toActivityFailure } from './vippsFailures';
 
@@ -98,10 +99,10 @@ export function createOrderSettlementActivities(deps: OrderSettlementDeps): Orde
   }
 
   /** Writes the record unless an earlier attempt did. */
-  async function write(record: OrderSettlementRecord): Promise<void> {
+  async function write(record: OrderSettlementRecord, workflowId: string, summary: string): Promise<void> {
     try {
       await deps.client.workflow.start('orderSettlementWorkflow', {
-        workflowId: orderSettlementWorkflowId(record.salesUnit, record.reference, record.ledgerId, record.payoutId),
+        workflowId,
         taskQueue: deps.taskQueue,
         args: [record],
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
@@ -111,7 +112,7 @@ export function createOrderSettlementActivities(deps: OrderSettlementDeps): Orde
           { key: OrderAlerts, value: [...new Set(record.findings.map((f) => SETTLEMENT_ALERTS[f.kind]))] },
         ],
         memo: { settlement: record },
-        staticSummary: `${record.reference} in payout ${record.payoutId}: ${record.net} ${record.currency} net${record.findings.length ? `; ${record.findings.map((f) => f.kind).join(', ')}` : ''}`,
+        staticSummary: summary,
       });
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) return;
@@ -128,11 +129,35 @@ export function createOrderSettlementActivities(deps: OrderSettlementDeps): Orde
       // A few orders at a time: each is a describe, maybe a getPayment, and a start, all waiting on the network.
       for (let i = from; i < payout.orders.length; i += RECORDS_AT_ONCE) {
         const records = await Promise.all(payout.orders.slice(i, i + RECORDS_AT_ONCE).map(async (line) => recordOf(payout, line, await factsOf(line, payoutId))));
-        await Promise.all(records.map(write));
+        await Promise.all(
+          records.map((r) => write(r, orderSettlementWorkflowId(r.salesUnit, r.reference, ledgerId, payoutId), `${r.reference} in payout ${payoutId}: ${r.net} ${r.currency} net${r.findings.length ? `; ${r.findings.map((f) => f.kind).join(', ')}` : ''}`)),
+        );
         findings += records.reduce((sum, r) => sum + r.findings.length, 0);
         ctx.heartbeat(Math.min(i + RECORDS_AT_ONCE, payout.orders.length));
       }
       return { orders: payout.orders.length, findings };
+    },
+
+    async flagUnpaidCaptures({ ledgerId, ledgerDate, currency, days, captures }) {
+      await Promise.all(
+        captures.map((c) => {
+          const record: OrderSettlementRecord = {
+            salesUnit: c.salesUnit,
+            reference: c.reference,
+            ledgerId,
+            ledgerDates: [ledgerDate],
+            currency,
+            captured: c.captured,
+            refunded: 0,
+            disputed: 0,
+            corrected: 0,
+            fees: 0,
+            net: 0,
+            findings: [{ kind: 'not-paid-out', amount: c.captured, detail: `${(c.captured / 100).toFixed(2)} ${currency} captured on ledger date ${ledgerDate} was in no payout ${days} day(s) after that date` }],
+          };
+          return write(record, unpaidRecordWorkflowId(c.salesUnit, c.reference, ledgerId, ledgerDate), `${c.reference}: ${c.captured} ${currency} captured on ${ledgerDate}, not paid out after ${days} day(s)`);
+        }),
+      );
     },
   };
 }

@@ -112,11 +112,11 @@ export class OrderReader {
       if (record) records.push(record);
     }
     if (records.length === 0) return undefined;
-    records.sort((a, b) => a.payoutId.localeCompare(b.payoutId, 'en', { numeric: true }));
-    return {
-      payouts: records.map(({ salesUnit: _u, reference: _r, findings: _f, ...payout }) => payout),
-      findings: records.flatMap((r) => r.findings.map((f) => ({ ...f, payoutId: r.payoutId }))),
-    };
+    // Payouts by id (they grow with time); a not-paid-out record has none and comes last.
+    records.sort((a, b) => (a.payoutId ?? '~').localeCompare(b.payoutId ?? '~', 'en', { numeric: true }));
+    const payouts: OrderSettlementView['payouts'] = [];
+    for (const { salesUnit: _u, reference: _r, findings: _f, payoutId, ...part } of records) if (payoutId !== undefined) payouts.push({ ...part, payoutId });
+    return { payouts, findings: records.flatMap((r) => r.findings.map((f) => ({ ...f, ...(r.payoutId !== undefined && { payoutId: r.payoutId }) }))) };
   }
 
   /**

@@ -13,6 +13,8 @@ export class LedgerDirectory {
   constructor(
     private readonly units: SalesUnits,
     private readonly vipps: VippsClients,
+    /** Goes into each ledger's workflow input (SETTLEMENT_UNPAID_AFTER_DAYS). */
+    private readonly options: { unpaidAfterDays?: number } = {},
   ) {}
 
   ledgers(): Promise<LedgerRef[]> {
@@ -31,7 +33,7 @@ export class LedgerDirectory {
       if (!ledger) throw new Error(`sales unit ${unit.name}: the Report API has no ledger for api:${unit.msn}`);
       const known = byId.get(ledger.ledgerId);
       if (known) known.units.push({ name: unit.name, msn: unit.msn });
-      else byId.set(ledger.ledgerId, { ledgerId: ledger.ledgerId, currency: ledger.currency ?? unit.currency ?? '', units: [{ name: unit.name, msn: unit.msn }] });
+      else byId.set(ledger.ledgerId, { ledgerId: ledger.ledgerId, currency: ledger.currency ?? unit.currency ?? '', units: [{ name: unit.name, msn: unit.msn }], ...(this.options.unpaidAfterDays !== undefined && { unpaidAfterDays: this.options.unpaidAfterDays }) });
     }
     return [...byId.values()];
   }

@@ -24,7 +24,7 @@ export async function startSettlementSchedules({ env, units, vipps, client, task
   const config = loadSettlementConfig(env);
   if (!config.schedules) return;
   try {
-    const ledgers = await new LedgerDirectory(units, vipps).ledgers();
+    const ledgers = await new LedgerDirectory(units, vipps, { unpaidAfterDays: config.unpaidAfterDays }).ledgers();
     const ids = await ensureSettlementSchedules(client, taskQueue, ledgers, config.syncIntervalMinutes);
     log.info({ schedules: ids, everyMinutes: config.syncIntervalMinutes }, 'settlement schedules ready');
   } catch (err) {

@@ -36,6 +36,7 @@ const FINDING_WORDS: Record<SettlementFinding, string> = {
   disputed: 'Disputed',
   corrected: 'Corrected by Vipps',
   'unknown-order': 'Not an order of this shop',
+  'not-paid-out': 'Not paid out',
 };
 
 export function actionForm(path: string, csrfField: string, action: string, label: string, opts: ButtonOptions = {}): string {
@@ -110,7 +111,7 @@ export function orderPage(view: OrderView, ctx: OrderPageContext): string {
     return [`<td>${timeTag(t.at)}</td>`, `<td title="${esc(raw)}">${esc(what)}</td>`, cell(detail)];
   });
   const payouts = (view.settlement?.payouts ?? []).map((p) => [`<td><a href="/merchant/payouts/${esc(p.payoutId)}">${esc(p.payoutId)}</a></td>`, cell(p.ledgerDates.join(', ')), ...[p.captured, p.refunded, p.fees, p.net].map((v) => cell(amount(v, c), 'num'))]);
-  const findings = (view.settlement?.findings ?? []).map((f) => `<p class="order-alert" data-finding="${esc(f.kind)}"><strong>${esc(FINDING_WORDS[f.kind])} (payout ${esc(f.payoutId)}).</strong> ${esc(f.detail)}</p>`).join('');
+  const findings = (view.settlement?.findings ?? []).map((f) => `<p class="order-alert" data-finding="${esc(f.kind)}"><strong>${esc(FINDING_WORDS[f.kind])}${f.payoutId ? ` (payout ${esc(f.payoutId)})` : ''}.</strong> ${esc(f.detail)}</p>`).join('');
   const unit = ctx.unitWords ? `<span class="muted" id="sales-unit">${esc(ctx.unitWords)}</span>` : '';
   const temporal = ctx.temporalLink ? ` · <a href="${esc(ctx.temporalLink)}">Open in the Temporal UI</a>` : '';
   return `${topNav(ctx.logoutForm)}<h1>Order ${esc(view.orderId)} ${statusBadge(view.status)} ${unit}</h1>

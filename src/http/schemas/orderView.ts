@@ -73,7 +73,7 @@ const MoneyOperationView = z.object({
 const SettlementFinding = z
   .object({
     kind: z.enum(SETTLEMENT_FINDINGS),
-    payoutId: z.string(),
+    payoutId: z.string().optional().meta({ description: 'the payout it was found in; absent for not-paid-out' }),
     amount: MinorUnits.meta({ description: 'the money the finding is about, positive' }),
     detail: z.string(),
   })

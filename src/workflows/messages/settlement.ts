@@ -13,6 +13,8 @@ export interface LedgerRef {
   currency: string;
   /** The units whose money goes to this ledger; the first one's Vipps client reads it. */
   units: { name: string; msn: string }[];
+  /** Captures no payout carried this many days after their ledger date are flagged (default 3; SETTLEMENT_UNPAID_AFTER_DAYS when the workflow starts). */
+  unpaidAfterDays?: number;
 }
 
 /** One entry of a ledger's funds or fees account, as much of it as reconciliation needs. */
@@ -123,9 +125,10 @@ export const settlementSyncUpdate = defineUpdate<SyncResult>('settlementSync');
  * - `portal-refund`: Vipps shows more refunded than the order made (the business portal, or another system);
  * - `disputed`: a dispute retained (−) or returned (+) money of the order's capture;
  * - `corrected`: Vipps corrected the order's money on the ledger;
- * - `unknown-order`: money on the ledger for a reference with no order here.
+ * - `unknown-order`: money on the ledger for a reference with no order here;
+ * - `not-paid-out`: a capture on a ledger date that no payout carried days after the date.
  */
-export const SETTLEMENT_FINDINGS = ['portal-refund', 'disputed', 'corrected', 'unknown-order'] as const;
+export const SETTLEMENT_FINDINGS = ['portal-refund', 'disputed', 'corrected', 'unknown-order', 'not-paid-out'] as const;
 export type SettlementFinding = (typeof SETTLEMENT_FINDINGS)[number];
 
 /** The OrderAlerts value of each finding, on the order's settlement record (search attribute). */
@@ -134,6 +137,7 @@ export const SETTLEMENT_ALERTS: Record<SettlementFinding, string> = {
   disputed: 'SETTLEMENT_DISPUTED',
   corrected: 'SETTLEMENT_CORRECTED',
   'unknown-order': 'SETTLEMENT_UNKNOWN_ORDER',
+  'not-paid-out': 'SETTLEMENT_NOT_PAID_OUT',
 };
 
 export interface OrderSettlementFinding {
@@ -143,12 +147,13 @@ export interface OrderSettlementFinding {
   detail: string;
 }
 
-/** One order's part of one payout, as its settlement record keeps it (minor units). */
+/** One order's part of one payout, or a finding no payout carries (not-paid-out), as its settlement record keeps it (minor units). */
 export interface OrderSettlementRecord {
   salesUnit: string;
   reference: string;
   ledgerId: string;
-  payoutId: string;
+  /** Absent on a not-paid-out record: no payout carried the money. */
+  payoutId?: string;
   ledgerDates: string[];
   currency: string;
   captured: number;
@@ -162,8 +167,9 @@ export interface OrderSettlementRecord {
 
 /** An order's settlement as its view shows it: every payout that carried its money, and what was flagged. */
 export interface OrderSettlementView {
-  payouts: Omit<OrderSettlementRecord, 'salesUnit' | 'reference' | 'findings'>[];
-  findings: (OrderSettlementFinding & { payoutId: string })[];
+  payouts: (Omit<OrderSettlementRecord, 'salesUnit' | 'reference' | 'findings' | 'payoutId'> & { payoutId: string })[];
+  /** `payoutId` is absent for a finding no payout carries (not-paid-out). */
+  findings: (OrderSettlementFinding & { payoutId?: string })[];
 }
 
 /**
@@ -179,7 +185,23 @@ export interface RecordOrderSettlementsInput {
   payoutId: string;
 }
 
+/** A ledger date's captures that no payout has carried `days` after the date. */
+export interface FlagUnpaidInput {
+  ledgerId: string;
+  ledgerDate: string;
+  currency: string;
+  days: number;
+  captures: { salesUnit: string; reference: string; captured: number }[];
+}
+
 export interface OrderSettlementActivities {
-  /** Writes each order's record of a payout (closed workflows) and counts the new findings. */
+  /** Writes each order's record of a payout (closed workflows) with what is flagged on it. */
   recordOrderSettlements(input: RecordOrderSettlementsInput): Promise<{ orders: number; findings: number }>;
+  /** Writes a not-paid-out record for each capture. */
+  flagUnpaidCaptures(input: FlagUnpaidInput): Promise<void>;
+}
+
+/** The not-paid-out record of an order's captures on one ledger date. */
+export function unpaidRecordWorkflowId(salesUnit: string, reference: string, ledgerId: string, ledgerDate: string): string {
+  return `unpaid-${ledgerId}-${ledgerDate}/${salesUnit}/${reference}`;
 }

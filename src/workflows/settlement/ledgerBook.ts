@@ -23,6 +23,8 @@ interface DateBucket {
   feesRetained: number;
   /** Entries already counted on this date: reading one again must change nothing. */
   seen: Record<string, true>;
+  /** Its captures were flagged not-paid-out (once). */
+  unpaidFlagged?: true;
 }
 
 interface PendingPayout {
@@ -127,6 +129,40 @@ function foldFee(bucket: DateBucket, ledger: LedgerRef, entry: SettlementEntry, 
   if (entry.entryType === 'fees-retained') return;
   if (entry.entryType === 'capture-fee') lineOf(bucket, ledger, entry).fees -= entry.amount;
   else book.unhandled[`fees:${entry.entryType}`] = (book.unhandled[`fees:${entry.entryType}`] ?? 0) + 1;
+}
+
+const DAY_MS = 24 * 3600_000;
+
+/** When a date's captures count as not paid out: `days` whole days after the date ended (UTC; the ledger's own zone is an hour or two off, which days make small). */
+export function unpaidDueAt(ledgerDate: string, days: number): number {
+  return Date.parse(`${ledgerDate}T00:00:00Z`) + (1 + days) * DAY_MS;
+}
+
+function capturesOf(bucket: DateBucket): { salesUnit: string; reference: string; captured: number }[] {
+  return Object.values(bucket.lines)
+    .filter((l) => l.captured > 0)
+    .map((l) => ({ salesUnit: l.salesUnit, reference: l.reference, captured: l.captured }));
+}
+
+/** The open dates whose captures no payout has carried `days` after the date, not flagged yet. */
+export function unpaidDue(book: LedgerBookState, days: number, now: number): { ledgerDate: string; captures: { salesUnit: string; reference: string; captured: number }[] }[] {
+  return Object.entries(book.dates)
+    .filter(([date, bucket]) => !bucket.unpaidFlagged && now >= unpaidDueAt(date, days) && capturesOf(bucket).length > 0)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([ledgerDate, bucket]) => ({ ledgerDate, captures: capturesOf(bucket) }));
+}
+
+export function markUnpaidFlagged(book: LedgerBookState, ledgerDate: string): void {
+  const bucket = book.dates[ledgerDate];
+  if (bucket) bucket.unpaidFlagged = true;
+}
+
+/** When the next open date with captures becomes due, if any. */
+export function nextUnpaidCheck(book: LedgerBookState, days: number): number | undefined {
+  const due = Object.entries(book.dates)
+    .filter(([, bucket]) => !bucket.unpaidFlagged && capturesOf(bucket).length > 0)
+    .map(([date]) => unpaidDueAt(date, days));
+  return due.length ? Math.min(...due) : undefined;
 }
 
 function findingsOf(l: OpenLine): PayoutFinding[] {

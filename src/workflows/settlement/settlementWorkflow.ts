@@ -25,7 +25,7 @@ import {
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { SalesUnitAttribute } from '../messages/searchAttributes';
 import { payoutWorkflowId, settlementSyncUpdate, settlementWakeSignal, type LedgerRef, type OrderSettlementActivities, type Payout, type SettlementActivities, type SettlementTopic, type SyncResult } from '../messages/settlement';
-import { emptyBook, foldPage, takePayouts, type LedgerBookState } from './ledgerBook';
+import { emptyBook, foldPage, markUnpaidFlagged, nextUnpaidCheck, takePayouts, unpaidDue, type LedgerBookState } from './ledgerBook';
 import { payoutWorkflow } from './payoutWorkflow';
 
 export interface SettlementWorkflowInput {
@@ -49,9 +49,13 @@ const { readSettlementPage } = proxyActivities<SettlementActivities>({
 });
 
 const ORDER_SETTLEMENT_RECORDS = 'order-settlement-records';
+const NOT_PAID_OUT_CHECK = 'not-paid-out-check';
+
+/** SETTLEMENT_UNPAID_AFTER_DAYS' default. */
+export const DEFAULT_UNPAID_AFTER_DAYS = 3;
 
 /** One record per order of a payout: many lookups and starts, so a heartbeat shows it alive; retried until done. */
-const { recordOrderSettlements } = proxyActivities<OrderSettlementActivities>({
+const { recordOrderSettlements, flagUnpaidCaptures } = proxyActivities<OrderSettlementActivities>({
   startToCloseTimeout: '30m',
   heartbeatTimeout: '2m',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '5m' },
@@ -82,9 +86,14 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
     return { ledgerId: ledger.ledgerId, caughtUp, payoutIds: [...payoutIds], ...(!caughtUp && { reason: continuing ? 'continued as new; ask again' : lastError, continued: continuing }) };
   });
 
+  const unpaidDays = ledger.unpaidAfterDays ?? DEFAULT_UNPAID_AFTER_DAYS;
   let pages = 0;
   for (;;) {
-    await condition(() => wake);
+    // With captures not paid out yet, wake at the earliest moment they would count as not paid
+    // out, even with no schedule: read the feed first (the payout may have come), then judge.
+    const check = patched(NOT_PAID_OUT_CHECK) ? nextUnpaidCheck(book, unpaidDays) : undefined;
+    if (check === undefined) await condition(() => wake);
+    else if (!(await condition(() => wake, Math.max(1_000, check - Date.now())))) wake = true;
     wake = false;
     roundRunning = true;
     const outcome = await readRound(ledger, book, () => pages++ < pagesPerRun);
@@ -97,6 +106,12 @@ export async function settlementWorkflow(input: SettlementWorkflowInput): Promis
         // Runs that recorded payouts before order records existed go on as they were.
         if (patched(ORDER_SETTLEMENT_RECORDS)) await recordOrderSettlements({ ledgerId: payout.ledgerId, payoutId: payout.payoutId });
         payoutIds.push(payout.payoutId);
+      }
+      if (patched(NOT_PAID_OUT_CHECK)) {
+        for (const due of unpaidDue(book, unpaidDays, Date.now())) {
+          await flagUnpaidCaptures({ ledgerId: ledger.ledgerId, ledgerDate: due.ledgerDate, currency: ledger.currency, days: unpaidDays, captures: due.captures });
+          markUnpaidFlagged(book, due.ledgerDate);
+        }
       }
       lastError = undefined;
       roundsDone += 1;
