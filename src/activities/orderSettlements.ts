@@ -11,7 +11,7 @@ import { REFERENCE_PATTERN } from '@vipps-orders/vipps/constants';
 import { OrderReader } from '../orders/orderReads';
 import type { SalesUnits } from '../salesUnits/unitConfig';
 import type { VippsClients } from '../salesUnits/vippsClients';
-import { orderFindings, type OrderFacts } from '../settlement/orderFindings';
+import { NOTHING_FLAGGED, orderFindings, type OrderFacts } from '../settlement/orderFindings';
 import { OrderAlerts, SalesUnitAttribute, VippsReference } from '../workflows/messages/searchAttributes';
 import {
   orderSettlementWorkflowId,
@@ -67,33 +67,40 @@ export function createOrderSettlementActivities(deps: OrderSettlementDeps): Orde
 
   async function factsOf(line: PayoutOrderLine, payoutId: string): Promise<OrderFacts> {
     const reader = readerFor(line.salesUnit);
-    if (!reader || !REFERENCE_PATTERN.test(line.reference)) return { flaggedBefore: 0 };
-    let ownRefunded: number;
+    if (!reader || !REFERENCE_PATTERN.test(line.reference)) return { flaggedBefore: NOTHING_FLAGGED };
+    let order: NonNullable<OrderFacts['order']>;
     try {
       const view = await reader.view(line.reference);
-      ownRefunded = view.refunds.filter((r) => r.status === 'REFUNDED').reduce((sum, r) => sum + r.amount.value, 0);
+      order = {
+        ownRefunded: view.refunds.filter((r) => r.status === 'REFUNDED').reduce((sum, r) => sum + r.amount.value, 0),
+        ownCaptured: view.shipments.filter((s) => s.status === 'CAPTURED').reduce((sum, s) => sum + s.amount.value, 0),
+      };
     } catch (err) {
-      if (err instanceof WorkflowNotFoundError) return { flaggedBefore: 0 };
+      if (err instanceof WorkflowNotFoundError) return { flaggedBefore: NOTHING_FLAGGED };
       throw err;
     }
-    if (line.refunded <= 0) return { order: { ownRefunded }, flaggedBefore: 0 };
-    let vippsRefunded: number;
+    if (line.refunded <= 0 && line.captured <= 0) return { order, flaggedBefore: NOTHING_FLAGGED };
+    let aggregate: { capturedAmount: { value: number }; refundedAmount: { value: number } };
     try {
-      vippsRefunded = (await deps.vipps.for(line.salesUnit).getPayment(line.reference)).aggregate.refundedAmount.value;
+      aggregate = (await deps.vipps.for(line.salesUnit).getPayment(line.reference)).aggregate;
     } catch (err) {
       throw toActivityFailure(err);
     }
-    return { order: { ownRefunded }, vippsRefunded, flaggedBefore: await portalRefundsFlagged(line, payoutId) };
+    const vippsCaptured = line.captured > 0 ? aggregate.capturedAmount.value : undefined;
+    const vippsRefunded = line.refunded > 0 ? aggregate.refundedAmount.value : undefined;
+    // Earlier payouts' records are read only when Vipps shows money the order did not move.
+    const outside = (vippsCaptured ?? 0) > order.ownCaptured || (vippsRefunded ?? 0) > order.ownRefunded;
+    return { order, vippsCaptured, vippsRefunded, flaggedBefore: outside ? await flaggedOnOtherPayouts(line, payoutId) : NOTHING_FLAGGED };
   }
 
-  /** Portal refunds flagged on this order's records of other payouts. */
-  async function portalRefundsFlagged(line: PayoutOrderLine, payoutId: string): Promise<number> {
+  /** Outside money flagged on this order's records of other payouts. */
+  async function flaggedOnOtherPayouts(line: PayoutOrderLine, payoutId: string): Promise<OrderFacts['flaggedBefore']> {
     const query = `WorkflowType = 'orderSettlementWorkflow' AND ${VippsReference.name} = '${line.reference}' AND ${SalesUnitAttribute.name} = '${line.salesUnit}'`;
-    let sum = 0;
+    const sum = { ...NOTHING_FLAGGED };
     for await (const execution of deps.client.workflow.list({ query })) {
       const record = execution.memo?.settlement as OrderSettlementRecord | undefined;
       if (!record || record.payoutId === payoutId) continue;
-      sum += record.findings.filter((f) => f.kind === 'portal-refund').reduce((s, f) => s + f.amount, 0);
+      for (const f of record.findings) if (f.kind === 'portal-refund' || f.kind === 'capture-mismatch') sum[f.kind] += f.amount;
     }
     return sum;
   }

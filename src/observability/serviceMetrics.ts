@@ -48,7 +48,7 @@ export class ServiceMetrics {
 
   readonly settlementFindings = new Gauge({
     name: 'settlement_findings_total',
-    help: 'Orders flagged by settlement reconciliation (portal-refund, disputed, corrected, unknown-order), by sales unit: settlement records carrying each finding, counted in Temporal visibility over the namespace retention',
+    help: 'Orders flagged by settlement reconciliation (capture-mismatch, portal-refund, disputed, corrected, unknown-order, not-paid-out), by sales unit: settlement records carrying each finding, counted in Temporal visibility over the namespace retention',
     labelNames: ['kind', 'sales_unit'] as const,
     registers: [this.registry],
   });

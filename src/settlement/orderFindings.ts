@@ -9,12 +9,18 @@ export interface OrderFacts {
   order?: {
     /** What the order's own refunds came to (REFUNDED ones, after settlement included). */
     ownRefunded: number;
+    /** What the order's own captures came to (CAPTURED shipments). */
+    ownCaptured: number;
   };
   /** What Vipps shows refunded on the payment (getPayment), asked only when the line has refunds. */
   vippsRefunded?: number;
-  /** Portal refunds already flagged on earlier payouts of this order. */
-  flaggedBefore: number;
+  /** What Vipps shows captured on the payment (the same getPayment), asked only when the line has captures. */
+  vippsCaptured?: number;
+  /** What earlier payouts of this order flagged already, so one movement is flagged once. */
+  flaggedBefore: { 'portal-refund': number; 'capture-mismatch': number };
 }
+
+export const NOTHING_FLAGGED: OrderFacts['flaggedBefore'] = { 'portal-refund': 0, 'capture-mismatch': 0 };
 
 export function orderFindings(line: PayoutOrderLine, currency: string, facts: OrderFacts): OrderSettlementFinding[] {
   const findings: OrderSettlementFinding[] = [];
@@ -24,9 +30,17 @@ export function orderFindings(line: PayoutOrderLine, currency: string, facts: Or
     findings.push({ kind: 'unknown-order', amount: Math.abs(gross), detail: `the ledger has ${money(gross)} for reference ${line.reference}, and this sales unit has no order with that id` });
     return findings;
   }
+  if (line.captured > 0 && facts.vippsCaptured !== undefined) {
+    // Captures Vipps shows beyond the order's own (the portal, another system), less those flagged before;
+    // never more than this payout carries: the rest is flagged with the payout that carries it.
+    const outside = Math.min(line.captured, facts.vippsCaptured - facts.order.ownCaptured - facts.flaggedBefore['capture-mismatch']);
+    if (outside > 0) {
+      findings.push({ kind: 'capture-mismatch', amount: outside, detail: `${money(outside)} was captured outside this order (the business portal or another system): Vipps shows ${money(facts.vippsCaptured)} captured, the order's own captures ${money(facts.order.ownCaptured)}` });
+    }
+  }
   if (line.refunded > 0 && facts.vippsRefunded !== undefined) {
     // Refunds Vipps shows beyond the order's own, less those an earlier payout flagged already.
-    const outside = Math.min(line.refunded, facts.vippsRefunded - facts.order.ownRefunded - facts.flaggedBefore);
+    const outside = Math.min(line.refunded, facts.vippsRefunded - facts.order.ownRefunded - facts.flaggedBefore['portal-refund']);
     if (outside > 0) {
       findings.push({ kind: 'portal-refund', amount: outside, detail: `${money(outside)} was refunded outside this order (the business portal or another system): Vipps shows ${money(facts.vippsRefunded)} refunded, the order's own refunds ${money(facts.order.ownRefunded)}` });
     }

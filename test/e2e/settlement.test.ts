@@ -263,6 +263,37 @@ test('a portal refund after settlement and a dispute go with the next payout, fl
   expect((await merchant.send('/merchant/payouts/999999999')).status).toBe(404);
 });
 
+test('a capture made in the business portal goes with the payout, flagged on its order as a capture mismatch of the portal’s amount; orders’ own captures never are', async () => {
+  const orderId = newOrderId('set-no');
+  const line = (id: string, value: number) => ({ id, name: id, totalAmount: value, totalAmountExcludingTax: value * 0.8, totalTaxAmount: value * 0.2, taxRate: 2500, unitInfo: { unitPrice: value, quantity: '1' } });
+  const placed = await api('POST', '/orders', { ...sampleOrder(orderId), salesUnit: 'no', amount: { value: 50_000, currency: 'NOK' }, orderLines: [line('lamp', 30_000), line('shade', 20_000)] });
+  expect(placed.status).toBe(201);
+  await emulator('POST', `/_emulator/payments/${orderId}/approve?msn=${UNITS.no.msn}`);
+  await eventually(async () => expect((await api('GET', `/sales-units/no/orders/${orderId}`)).json.status).toBe('AWAITING_SHIPMENT'), 30_000);
+  const shipped = await api<{ shipments: { status: string }[] }>('POST', `/sales-units/no/orders/${orderId}/shipments`, { shipmentId: 'box-1', orderLineIds: ['lamp'] });
+  expect(shipped.json.shipments).toEqual([expect.objectContaining({ status: 'CAPTURED' })]);
+  // The merchant captures the shade's 200 NOK in the business portal instead of shipping it through the shop.
+  await emulator('POST', `/_emulator/payments/${orderId}/portal-capture?msn=${UNITS.no.msn}`, { amount: 20_000 });
+  const closed = await emulator<{ payouts: { payoutId: string; msn: string }[] }>('POST', '/_emulator/ledgers/close');
+  const payoutId = closed.payouts.find((p) => p.msn === UNITS.no.msn)!.payoutId;
+  await sync();
+  const [payout] = await expectPayoutsMatch([payoutId]);
+  expect(payout!.orders.find((o) => o.orderId === orderId)).toMatchObject({ captured: 50_000, refunded: 0, gross: 50_000 });
+  await eventually(async () => {
+    const view = (await api<{ settlement?: { findings: { kind: string; payoutId: string; amount: number }[] } }>('GET', `/sales-units/no/orders/${orderId}`)).json;
+    expect(view.settlement?.findings).toEqual([expect.objectContaining({ kind: 'capture-mismatch', payoutId, amount: 20_000 })]);
+  }, 15_000);
+  // Every order before this one captured only through its workflow: this is the only mismatch.
+  await eventually(async () => {
+    const samples = (await scrape(stack.serviceMetricsUrl!)).samples;
+    expect(metric(samples, 'settlement_findings_total', { kind: 'capture-mismatch', sales_unit: 'no' })).toBe(1);
+    expect(metric(samples, 'settlement_findings_total', { kind: 'capture-mismatch', sales_unit: 'dk' })).toBe(0);
+  }, 15_000);
+  const flagged: string[] = [];
+  for await (const wf of stack.client.workflow.list({ query: `OrderAlerts = 'SETTLEMENT_CAPTURE_MISMATCH'` })) flagged.push(String(wf.searchAttributes?.VippsReference?.[0]));
+  expect(flagged).toEqual([orderId]);
+});
+
 test('each ledger has a schedule (every 60 minutes by default); when it fires, the ledger is read without a sync request', async () => {
   const schedule = stack.client.schedule.getHandle(`settlement-sync-7${UNITS.dk.msn}`);
   const described = await schedule.describe();

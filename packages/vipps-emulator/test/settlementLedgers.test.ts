@@ -44,6 +44,23 @@ describe('funds and fees entries', () => {
     expect(new Set(funds.map((e) => `${e.ledgerDate} ${e.recipientHandle} ${e.currency}`))).toEqual(new Set(['2026-12-02 api:123456 NOK']));
   });
 
+  it('a portal capture is a real capture of the payment (API rules, CAPTURED event, funds entry and fee) without an Idempotency-Key', async () => {
+    const reference = await vipps.authorizedPayment(10_000, { reference: `portal-capture-${Date.now()}` });
+    expect((await control(emu, 'POST', `/payments/${reference}/portal-capture`, { amount: 10_001 })).status).toBe(409);
+    expect((await control(emu, 'POST', `/payments/${reference}/portal-capture`, { amount: 0 })).status).toBe(400);
+    ok(await control(emu, 'POST', `/payments/${reference}/portal-capture`, { amount: 4_000 }));
+    const payment = ok(await vipps.getPayment(reference)) as { aggregate: { capturedAmount: { value: number } } };
+    expect(payment.aggregate.capturedAmount.value).toBe(4_000);
+    const events = ok(await vipps.events(reference)) as { name: string; idempotencyKey: string | null }[];
+    expect(events.filter((e) => e.name === 'CAPTURED')).toEqual([expect.objectContaining({ idempotencyKey: null })]);
+    // The rest of the reservation is the API's to capture; the portal's share is gone from it.
+    expect((await vipps.capture(reference, 6_001, `${reference}-c`)).status).toBe(400);
+    ok(await vipps.capture(reference, 6_000, `${reference}-c2`));
+    const funds = (await wholeFeed(vipps, ledgerId, 'funds')).items.filter((e) => e.reference === reference);
+    expect(funds.map((e) => [e.entryType, e.amount])).toEqual([['capture', 4_000], ['capture', 6_000]]);
+    expect((await wholeFeed(vipps, ledgerId, 'fees')).items.map((e) => e.amount)).toEqual([-(100 + 70), -(100 + 105)]);
+  });
+
   it('each sales unit has its own ledger, and fees can differ per unit from the next capture on', async () => {
     const other = await ledgerOf(emu, '654321');
     ok(await control(emu, 'PUT', '/ledgers/fees', { msn: '654321', fixedMinor: 0, percent: '2.5' }));

@@ -32,6 +32,7 @@ export interface ButtonOptions {
 /** One button in a form of its own, posting to the order's `action`. */
 /** Settlement findings as a merchant reads them (docs/operations.md, "Settlement findings"). */
 const FINDING_WORDS: Record<SettlementFinding, string> = {
+  'capture-mismatch': 'Captured outside this order',
   'portal-refund': 'Refunded outside this order',
   disputed: 'Disputed',
   corrected: 'Corrected by Vipps',

@@ -122,17 +122,19 @@ export const settlementSyncUpdate = defineUpdate<SyncResult>('settlementSync');
 
 /**
  * What reconciliation flags on an order (docs/operations.md says what to do about each):
+ * - `capture-mismatch`: the payout carries captures of the order beyond its own (Vipps shows more captured than it made);
  * - `portal-refund`: Vipps shows more refunded than the order made (the business portal, or another system);
  * - `disputed`: a dispute retained (−) or returned (+) money of the order's capture;
  * - `corrected`: Vipps corrected the order's money on the ledger;
  * - `unknown-order`: money on the ledger for a reference with no order here;
  * - `not-paid-out`: a capture on a ledger date that no payout carried days after the date.
  */
-export const SETTLEMENT_FINDINGS = ['portal-refund', 'disputed', 'corrected', 'unknown-order', 'not-paid-out'] as const;
+export const SETTLEMENT_FINDINGS = ['capture-mismatch', 'portal-refund', 'disputed', 'corrected', 'unknown-order', 'not-paid-out'] as const;
 export type SettlementFinding = (typeof SETTLEMENT_FINDINGS)[number];
 
 /** The OrderAlerts value of each finding, on the order's settlement record (search attribute). */
 export const SETTLEMENT_ALERTS: Record<SettlementFinding, string> = {
+  'capture-mismatch': 'SETTLEMENT_CAPTURE_MISMATCH',
   'portal-refund': 'SETTLEMENT_PORTAL_REFUND',
   disputed: 'SETTLEMENT_DISPUTED',
   corrected: 'SETTLEMENT_CORRECTED',

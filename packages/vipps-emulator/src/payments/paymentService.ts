@@ -195,6 +195,11 @@ export class PaymentService {
     return this.userAction(key, (p, ctx) => machine.refund(p, ctx, amount, null));
   }
 
+  /** A capture made in the business portal: no Idempotency-Key, the API's rules (deadline, reservation), the same event and webhook. */
+  captureFromPortal(key: PaymentKey, amount: Amount): UserActionResult {
+    return this.userAction(key, (p, ctx) => machine.capture(p, ctx, amount, null));
+  }
+
   setCaptureDeadline(key: PaymentKey, at: number): UserActionResult {
     const payment = this.find(key.msn, key.reference);
     if (!payment) return { ok: false, status: 404, detail: `No payment ${key.reference} for MSN ${key.msn}` };

@@ -24,7 +24,7 @@ const MsnQuery = z.strictObject({ msn: Msn.optional() });
 const LedgerQuery = z.strictObject({ msn: Msn.optional(), reference: z.string().min(1).optional() });
 const DeliveriesQuery = z.strictObject({ reference: z.string().min(1).optional() });
 const CaptureDeadlineBody = z.strictObject({ captureGuaranteedUntil: DateTime });
-const PortalRefundBody = z.strictObject({ amount: z.int().min(1).max(MAX_AMOUNT_MINOR) });
+const PortalMoneyBody = z.strictObject({ amount: z.int().min(1).max(MAX_AMOUNT_MINOR) });
 /** Approving with a guarantee of its own: a capture deadline seconds away, without racing the order's first read. */
 const ApproveBody = z.strictObject({ captureGuaranteeSeconds: z.int().min(1).max(366 * 24 * 3600).optional() });
 
@@ -132,8 +132,14 @@ export function controlRoutes(ctx: EmulatorContext): FastifyPluginCallback {
     // As the merchant in the business portal: a refund the shop's own code did not make.
     app.post('/_emulator/payments/:reference/portal-refund', cfg, (request, reply) => {
       const payment = paymentFor(request);
-      const { amount } = parse(PortalRefundBody, request.body);
+      const { amount } = parse(PortalMoneyBody, request.body);
       return answer(reply, ctx.payments.refundFromPortal(payment, { currency: payment.amount.currency, value: amount }));
+    });
+    // Likewise a capture: money the order's workflow did not ask for (reconciliation flags it).
+    app.post('/_emulator/payments/:reference/portal-capture', cfg, (request, reply) => {
+      const payment = paymentFor(request);
+      const { amount } = parse(PortalMoneyBody, request.body);
+      return answer(reply, ctx.payments.captureFromPortal(payment, { currency: payment.amount.currency, value: amount }));
     });
     app.put('/_emulator/payments/:reference/capture-deadline', cfg, (request, reply) => {
       const payment = paymentFor(request);
