@@ -51,6 +51,30 @@ export interface TimeSkippingKit {
   view(orderId: string): Promise<OrderView>;
 }
 
+export interface TimeSkippingEnvironment {
+  env: TestWorkflowEnvironment;
+  /** Tears the environment down and stops the server. */
+  stop(): Promise<void>;
+}
+
+/** The time-skipping server with the order search attributes registered (workflow tests over days). */
+export async function startTimeSkippingEnvironment(): Promise<TimeSkippingEnvironment> {
+  quietTemporalLogs();
+  const server: RunningTimeSkippingServer = await startTimeSkippingServer();
+  const env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server.attachExecutable }, port: server.port } });
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: 'default',
+    searchAttributes: Object.fromEntries(ORDER_SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED[k.type]])),
+  });
+  return {
+    env,
+    stop: async () => {
+      await env.teardown();
+      await server.stop();
+    },
+  };
+}
+
 function referenceOf(input: unknown): string {
   return typeof input === 'string' ? input : (input as { reference: string }).reference;
 }
@@ -60,7 +84,7 @@ export function useTimeSkipping(): TimeSkippingKit {
   const fake = new FakeVipps();
   const slow: TimeSkippingKit['slow'] = new Map();
   const calls: ActivityCall[] = [];
-  let server: RunningTimeSkippingServer | undefined;
+  let started: TimeSkippingEnvironment | undefined;
   let env: TestWorkflowEnvironment | undefined;
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -71,13 +95,8 @@ export function useTimeSkipping(): TimeSkippingKit {
   };
 
   beforeAll(async () => {
-    quietTemporalLogs();
-    server = await startTimeSkippingServer();
-    env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server.attachExecutable }, port: server.port } });
-    await env.connection.operatorService.addSearchAttributes({
-      namespace: 'default',
-      searchAttributes: Object.fromEntries(ORDER_SEARCH_ATTRIBUTES.map((k) => [k.name, INDEXED[k.type]])),
-    });
+    started = await startTimeSkippingEnvironment();
+    env = started.env;
     const timed: Record<string, unknown> = {};
     for (const [name, fn] of Object.entries(fake.activities) as [keyof OrderActivities, (input: unknown) => Promise<unknown>][]) {
       timed[name] = async (input: unknown) => {
@@ -102,8 +121,7 @@ export function useTimeSkipping(): TimeSkippingKit {
   afterAll(async () => {
     worker?.shutdown();
     await running;
-    await env?.teardown();
-    await server?.stop();
+    await started?.stop();
   }, 60_000);
 
   return {

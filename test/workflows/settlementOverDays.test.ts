@@ -8,26 +8,21 @@
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { temporal } from '@temporalio/proto';
-import { startTimeSkippingServer, type RunningTimeSkippingServer } from '../../scripts/time-skipping-server';
 import { createOrderSettlementActivities } from '../../src/activities/orderSettlements';
 import { loadSalesUnits } from '../../src/salesUnits/unitConfig';
 import type { VippsClients } from '../../src/salesUnits/vippsClients';
-import { ORDER_SEARCH_ATTRIBUTES } from '../../src/workflows/messages/searchAttributes';
 import { unpaidRecordWorkflowId, type LedgerRef, type OrderSettlementRecord, type ReadSettlementPageInput, type SettlementEntry, type SettlementPage } from '../../src/workflows/messages/settlement';
 import { workflowBundle } from '../support/orderHarness';
-import { quietTemporalLogs } from '../support/temporalLogs';
+import { startTimeSkippingEnvironment, type TimeSkippingEnvironment } from '../support/timeSkipping';
 
 jest.setTimeout(300_000);
 
 const HOUR = 3600_000;
 const DAY = 24 * HOUR;
-const KEYWORD = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD;
-const KEYWORD_LIST = temporal.api.enums.v1.IndexedValueType.INDEXED_VALUE_TYPE_KEYWORD_LIST;
 
-let server: RunningTimeSkippingServer;
+let started: TimeSkippingEnvironment;
 let env: TestWorkflowEnvironment;
 let worker: Worker;
 let running: Promise<void>;
@@ -36,13 +31,8 @@ const taskQueue = `settlement-ts-${randomUUID()}`;
 const feeds = new Map<string, SettlementEntry[]>();
 
 beforeAll(async () => {
-  quietTemporalLogs();
-  server = await startTimeSkippingServer();
-  env = await TestWorkflowEnvironment.createTimeSkipping({ server: { executable: { type: 'existing-path', path: server.attachExecutable }, port: server.port } });
-  await env.connection.operatorService.addSearchAttributes({
-    namespace: 'default',
-    searchAttributes: Object.fromEntries(ORDER_SEARCH_ATTRIBUTES.map((k) => [k.name, k.type === 'KEYWORD_LIST' ? KEYWORD_LIST : KEYWORD])),
-  });
+  started = await startTimeSkippingEnvironment();
+  env = started.env;
   const units = loadSalesUnits({ SALES_UNITS_FILE: join(__dirname, '../../deploy/sales-units.example.yaml') });
   // A plain client, as a worker has: the environment's own one stops time skipping while it waits for a result.
   const records = createOrderSettlementActivities({ client: new Client({ connection: env.connection }), taskQueue, units, vipps: {} as VippsClients });
@@ -65,8 +55,7 @@ beforeAll(async () => {
 afterAll(async () => {
   worker?.shutdown();
   await running;
-  await env?.teardown();
-  await server?.stop();
+  await started?.stop();
 }, 60_000);
 
 let psp = 100;
