@@ -12,6 +12,7 @@
  *   --skip-probe       --check without sending a probe to the service
  *   --probe-timeout <s> how long --rotate waits for the service to accept the new secret (default 60)
  *   --grace <s>        how long --rotate keeps both registrations after that, for the other replicas (default 5)
+ *   --wait <s>         first wait this long at most for the Vipps API to accept connections (default 0)
  *
  * Vipps shows a secret only once, so an existing registration is replaced only with --replace.
  */
@@ -21,7 +22,7 @@ import { ConfigError, loadServiceConfig, loadVippsConfig } from './config';
 import { webhookUrl } from './http/app';
 import { unitWebhookUrl } from './http/webhooks/webhookRoutes';
 import { clientConfigFor, loadSalesUnits } from './salesUnits/unitConfig';
-import { checkWebhook, registerWebhook, RotationError, rotateWebhook, type WebhookTarget } from './webhookAdmin/registration';
+import { checkWebhook, registerWebhook, RotationError, rotateWebhook, waitForVipps, type WebhookTarget } from './webhookAdmin/registration';
 import { readSecretFileLines, webhookSecretFileOf, writeSecretFile } from './webhookAdmin/secretFile';
 
 
@@ -37,6 +38,7 @@ const OPTIONS = {
   'skip-probe': { type: 'boolean', default: false },
   'probe-timeout': { type: 'string', default: '60' },
   grace: { type: 'string', default: '5' },
+  wait: { type: 'string', default: '0' },
 } as const;
 
 /** The receivers to act on, from the same configuration the service reads. */
@@ -68,9 +70,12 @@ async function main(): Promise<number> {
   if (!Number.isFinite(probeTimeout) || probeTimeout <= 0) throw new ConfigError('--probe-timeout: must be a positive number of seconds');
   const grace = Number(values.grace);
   if (!Number.isFinite(grace) || grace < 0) throw new ConfigError('--grace: must be a number of seconds, 0 or more');
+  const wait = Number(values.wait);
+  if (!Number.isFinite(wait) || wait < 0) throw new ConfigError('--wait: must be a number of seconds, 0 or more');
   const targets = webhookTargets(process.env, values.unit ?? [], { ...(values.url && { url: values.url }), ...(values['secret-file'] && { secretFile: values['secret-file'] }) });
   let failed = 0;
   for (const target of targets) {
+    if (wait > 0) await waitForVipps(target.vipps, wait, (line) => console.error(`${target.unit}: ${line}`));
     if (values.check) {
       const result = await checkWebhook(target, { probe: !values['skip-probe'] });
       if (result.problems.length === 0) console.error(`${target.unit}: ok (${target.url}, registration ${result.registrations[0]})`);

@@ -1,12 +1,33 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { PAYMENT_WEBHOOK_EVENTS, type VippsClient } from '@vipps-orders/vipps';
+import { PAYMENT_WEBHOOK_EVENTS, VippsApiError, type VippsClient } from '@vipps-orders/vipps';
 import { sendWebhookProbe } from '../http/webhooks/webhookProbe';
 import { rotationMarker } from '../http/webhooks/webhookSecrets';
 import { readSecretFileLines, writeSecretFile } from './secretFile';
 
 /** Every payment event but `created`, which tells an order nothing it does not know. */
 export const ORDER_WEBHOOK_EVENTS = PAYMENT_WEBHOOK_EVENTS.filter((e) => e !== 'epayments.payment.created.v1');
+
+/**
+ * Waits until Vipps (or the emulator) answers a read of the registrations, for at most `seconds`:
+ * a one-shot started beside the API it registers with (docker-compose) must not fail because that
+ * API is still starting. Only a failed connection is waited out; any answer, even an error, ends
+ * the wait, and nothing is written while waiting.
+ */
+export async function waitForVipps(vipps: VippsClient, seconds: number, log: (line: string) => void): Promise<void> {
+  const deadline = Date.now() + seconds * 1000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await vipps.listWebhooks();
+      return;
+    } catch (err) {
+      const unreachable = err instanceof VippsApiError && (err.kind === 'network' || err.kind === 'timeout');
+      if (!unreachable || Date.now() + 2_000 > deadline) throw err;
+      if (attempt === 1) log(`${(err as Error).message}; waiting up to ${seconds} s for it to answer`);
+      await sleep(2_000);
+    }
+  }
+}
 
 /** One receiver to register: a sales unit's (or the one-unit deployment's) URL, keys and secret file. */
 export interface WebhookTarget {

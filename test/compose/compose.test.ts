@@ -8,7 +8,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Connection, Client } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import { PROJECT_ROOT } from '../../scripts/temporal-cli';
+import { orderWorkflowId } from '../../src/orders/orderScope';
+import { currentTracing } from '../../src/observability/tracing';
+import { orderDataConverter } from '../../src/temporal/dataConverter';
 import { ensureDockerPackages, ensureEngine, type Engine } from '../../scripts/compose/engine';
 import { ensureStandins } from '../../scripts/compose/standins';
 import { APP_IMAGE, APP_SERVICES, ComposeStack, EMULATOR_IMAGE, HOST_PORTS } from '../../scripts/compose/stack';
@@ -18,7 +23,7 @@ import { Shop } from '../cluster/shop';
 const ORDERS = Number(process.env.COMPOSE_ORDERS ?? 60);
 const IN_FLIGHT = Number(process.env.COMPOSE_IN_FLIGHT ?? 12);
 const DRAIN_ORDERS = 6;
-const VIPPS_LATENCY_MS = 4_000;
+const VIPPS_LATENCY_MS = 6_000;
 const emulatorUrl = `http://127.0.0.1:${HOST_PORTS.emulator}`;
 const serviceUrl = `http://127.0.0.1:${HOST_PORTS.service}`;
 
@@ -28,6 +33,17 @@ const began = Date.now();
 const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(1);
 const note = (line: string) => console.log(`[compose +${seconds(began)} s] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const STARTED = temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED;
+const eventTime = (t: temporal.api.history.v1.IHistoryEvent['eventTime']) => Number(t?.seconds ?? 0) * 1000 + Math.floor((t?.nanos ?? 0) / 1e6);
+/** Whether `check` turned true within `ms` (asked every 100 ms). */
+async function waitUntil(ms: number, check: () => Promise<boolean>): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if (await check()) return true;
+    if (Date.now() > deadline) return false;
+    await sleep(100);
+  }
+}
 /** Figures for the README and the report: build times, image sizes, drain time, orders. */
 const report: Record<string, unknown> = {};
 
@@ -117,16 +133,17 @@ async function checkAgainstLedger(records: OrderRecord[], prefix: string): Promi
   return records.flatMap((r) => checkOrder(r, views.get(r.orderId)!, entries.filter((e) => e.reference === r.orderId)));
 }
 
-test(`${ORDERS} orders through the containerized service match the emulator's ledger while a worker is killed (SIGKILL) and Temporal containers are restarted`, async () => {
+test(`${ORDERS} orders through the containerized service match the emulator's ledger while a worker and a history node are killed (SIGKILL) and the frontend is restarted; every history replays`, async () => {
   const prefix = `co-${Date.now().toString(36)}`;
   const chaosLog: string[] = [];
   const started = Date.now();
   const chaos = async () => {
-    chaosLog.push(`docker kill worker and docker restart temporal-history-1 at +${seconds(started)} s`);
-    await Promise.all([stack!.kill('worker'), stack!.restart('temporal-history-1')]);
+    chaosLog.push(`docker kill worker and temporal-history-1 at +${seconds(started)} s`);
+    await Promise.all([stack!.kill('worker'), stack!.kill('temporal-history-1')]);
     await sleep(8_000);
-    if (!(await stack!.state('worker')).running) await stack!.start('worker');
-    chaosLog.push(`worker back at +${seconds(started)} s; docker restart temporal-frontend`);
+    // `restart: unless-stopped` may have brought them back already.
+    for (const service of ['worker', 'temporal-history-1'] as const) if (!(await stack!.state(service)).running) await stack!.start(service);
+    chaosLog.push(`worker and temporal-history-1 back at +${seconds(started)} s; docker restart temporal-frontend`);
     await stack!.restart('temporal-frontend');
     chaosLog.push(`temporal-frontend back at +${seconds(started)} s`);
   };
@@ -135,6 +152,30 @@ test(`${ORDERS} orders through the containerized service match the emulator's le
   expect(failures).toEqual([]);
   expect(chaosLog).toHaveLength(3);
   expect(await checkAgainstLedger(records, prefix)).toEqual([]);
+
+  // The webhooks were part of it: every order's authorization was delivered, signed, and accepted.
+  const hooks = (await (await fetch(`${emulatorUrl}/_emulator/webhook-deliveries`)).json()) as { deliveries: { reference: string; eventName: string; outcome: string }[] };
+  const accepted = new Set(hooks.deliveries.filter((d) => d.reference.startsWith(prefix) && d.eventName === 'AUTHORIZED' && d.outcome === 'delivered').map((d) => d.reference));
+  note(`webhooks: AUTHORIZED accepted for ${accepted.size} of ${records.length} orders`);
+  expect(accepted.size).toBe(records.length);
+
+  // Every history the containers wrote replays on this checkout's workflow code, decrypted with the run's keys.
+  const histories = await Promise.all(records.map(async (r) => ({ workflowId: r.workflowId, history: await client.workflow.getHandle(r.workflowId).fetchHistory() })));
+  const replayOptions = {
+    workflowsPath: require.resolve('../../src/workflows'),
+    dataConverter: orderDataConverter({ PAYLOAD_ENCRYPTION_KEYS: stack!.secrets.PAYLOAD_ENCRYPTION_KEYS }),
+    plugins: [currentTracing().temporalPlugin],
+  };
+  const replayErrors: string[] = [];
+  let replayed = 0;
+  for await (const result of Worker.runReplayHistories(replayOptions, histories)) {
+    replayed++;
+    if (result.error) replayErrors.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  note(`replayed ${replayed} histories, ${replayErrors.length} failed`);
+  expect(replayed).toBe(records.length);
+  expect(replayErrors).toEqual([]);
+
   await stack!.waitHealthy(['worker', 'worker-2', 'service']);
   report.chaosOrders = records.length;
   report.chaosHttp = shop.stats;
@@ -148,10 +189,21 @@ test('docker stop (SIGTERM) of a worker lets its in-flight activities finish bef
   try {
     // Only `worker` runs while the orders are placed, so the activities in flight are all its own.
     await stack!.stop('worker-2');
-    const placing = Array.from({ length: DRAIN_ORDERS }, (_, i) => shop.place(`${prefix}-${i}`));
-    await sleep(VIPPS_LATENCY_MS / 2);
+    const ids = Array.from({ length: DRAIN_ORDERS }, (_, i) => `${prefix}-${i}`);
+    const placing = ids.map((id) => shop.place(id));
+    // SIGTERM only once every creation is shown running (a started attempt, not yet completed):
+    // otherwise a stop after they finished would pass without draining anything.
+    const handles = ids.map((id) => client.workflow.getHandle(orderWorkflowId({ named: false }, id)));
+    const inFlight = await waitUntil(VIPPS_LATENCY_MS - 500, async () => {
+      const running = await Promise.all(handles.map((h) => h.describe().then((d) => (d.raw.pendingActivities ?? []).some((a) => a.state === STARTED), () => false)));
+      return running.filter(Boolean).length === DRAIN_ORDERS;
+    });
+    expect({ allCreationsRunningBeforeSigterm: inFlight }).toEqual({ allCreationsRunningBeforeSigterm: true });
+    const sigterm = Date.now();
+    const stopping = stack!.stop('worker');
+    // The other worker takes the orders' next workflow tasks while this one drains.
     await stack!.start('worker-2');
-    const drain = await stack!.stop('worker');
+    const drain = await stopping;
     const exitCode = await stack!.exitCode('worker');
     report.drainSeconds = drain;
     report.drainExitCode = exitCode;
@@ -160,13 +212,15 @@ test('docker stop (SIGTERM) of a worker lets its in-flight activities finish bef
     expect(placed).toHaveLength(DRAIN_ORDERS);
     // Graceful: the process ended by itself (0), not by the SIGKILL after the stop timeout (137).
     expect(exitCode).toBe(0);
-    // Nothing was dropped: no activity needed a second attempt (a task lost with its worker is
-    // retried after its timeout, and its retry is a second attempt), and none failed.
-    for (let i = 0; i < DRAIN_ORDERS; i++) {
-      const history = await client.workflow.getHandle(placed[i]!.workflowId).fetchHistory();
-      const events = history.events ?? [];
+    // Nothing was dropped: no activity needed a second attempt (an attempt cancelled at SIGTERM, as
+    // the SDK's default grace of 0 does, fails and is retried by the other worker), none failed,
+    // and every creation completed after the signal, so the stopping worker finished it.
+    for (const [i, handle] of handles.entries()) {
+      const events = (await handle.fetchHistory()).events ?? [];
       const retried = events.filter((e) => (e.activityTaskStartedEventAttributes?.attempt ?? 1) > 1 || e.activityTaskFailedEventAttributes || e.activityTaskTimedOutEventAttributes);
+      const completedAt = events.filter((e) => e.activityTaskCompletedEventAttributes).map((e) => eventTime(e.eventTime));
       expect({ order: i, retried: retried.map((e) => e.activityTaskStartedEventAttributes?.lastFailure?.message ?? e.activityTaskFailedEventAttributes?.failure?.message ?? 'timed out') }).toEqual({ order: i, retried: [] });
+      expect({ order: i, firstActivityCompletedAfterSigterm: (completedAt[0] ?? 0) > sigterm }).toEqual({ order: i, firstActivityCompletedAfterSigterm: true });
     }
   } finally {
     await fetch(`${emulatorUrl}/_emulator/faults`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({}) });

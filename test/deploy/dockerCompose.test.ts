@@ -70,6 +70,73 @@ describe('safe by default', () => {
   });
 });
 
+/** What the production profile requires, each with a value of the right shape. */
+const PRODUCTION_REQUIRED = {
+  ...REQUIRED,
+  VIPPS_BASE_URL: 'https://apitest.vipps.no',
+  VIPPS_CLIENT_ID: 'prod-client-id',
+  VIPPS_CLIENT_SECRET: 'prod-client-secret',
+  VIPPS_SUBSCRIPTION_KEY: 'prod-subscription-key',
+  VIPPS_MSN: '654321',
+  PII_SEALING_KEY: 'prod-pii-sealing-key-0123456789abcdef',
+  PAYLOAD_ENCRYPTION_KEYS: 'prod-1:MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=',
+  REQUEST_FINGERPRINT_SECRET: 'prod-fingerprint-secret-0123456789abcdef',
+  PUBLIC_URL: 'https://shop.example.com',
+  VIPPS_WEBHOOK_URL: 'https://shop.example.com/webhooks/vipps',
+  POSTGRES_PASSWORD: 'prod-postgres-password',
+  ORDER_API_KEY: 'prod-order-api-key-0123456789abcdef',
+  PAGE_SECRET: 'prod-page-secret-0123456789abcdef',
+  GRAFANA_ADMIN_PASSWORD: 'prod-grafana-password',
+};
+const PRODUCTION_FILES = ['-f', 'docker-compose.yml', '-f', 'docker-compose.production.yml'];
+
+describe('the production profile (docker-compose.production.yml)', () => {
+  let production: Record<string, ComposeService & { profiles?: string[] }>;
+  beforeAll(async () => {
+    // DEMO_SHOP=true in the shell must not turn the demo shop on.
+    const { stdout } = await run('docker-compose', [...PRODUCTION_FILES, 'config'], { cwd: ROOT, env: composeEnv({ ...PRODUCTION_REQUIRED, DEMO_SHOP: 'true' }) });
+    production = (parse(stdout) as { services: typeof production }).services;
+  });
+
+  test.each(Object.keys(PRODUCTION_REQUIRED))('without %s, docker-compose config fails naming it', async (name) => {
+    const without = Object.fromEntries(Object.entries(PRODUCTION_REQUIRED).filter(([k]) => k !== name));
+    const failure = await run('docker-compose', [...PRODUCTION_FILES, 'config', '-q'], { cwd: ROOT, env: composeEnv(without) }).then(
+      () => undefined,
+      (err: Error) => err.message,
+    );
+    expect(failure).toContain(`set ${name}`);
+  });
+
+  test('has no demo shop and no emulator: the emulator is only in the local-trial profile, and nothing depends on it', () => {
+    expect(production.service?.environment?.DEMO_SHOP).toBe('false');
+    expect(production.emulator?.profiles).toEqual(['local-trial']);
+    const profiled = Object.entries(production).filter(([, s]) => s.profiles?.length).map(([name]) => name);
+    expect(profiled).toEqual(['emulator']);
+    const onEmulator = Object.entries(production).filter(([, s]) => Object.keys(s.depends_on ?? {}).includes('emulator')).map(([name]) => name);
+    expect(onEmulator).toEqual([]);
+  });
+
+  test('the app talks to the Vipps host it is given, with the secrets it is given', () => {
+    for (const name of ['worker', 'service', 'webhook-register']) {
+      const env = production[name]?.environment ?? {};
+      expect({ name, base: env.VIPPS_BASE_URL, secret: env.VIPPS_CLIENT_SECRET, pii: env.PII_SEALING_KEY }).toEqual({
+        name,
+        base: PRODUCTION_REQUIRED.VIPPS_BASE_URL,
+        secret: PRODUCTION_REQUIRED.VIPPS_CLIENT_SECRET,
+        pii: PRODUCTION_REQUIRED.PII_SEALING_KEY,
+      });
+    }
+    expect(production.service?.environment?.ORDER_API_KEY).toBe(PRODUCTION_REQUIRED.ORDER_API_KEY);
+    expect(production.postgresql?.environment?.POSTGRES_PASSWORD).toBe(PRODUCTION_REQUIRED.POSTGRES_PASSWORD);
+    expect(production['temporal-frontend']?.environment?.POSTGRES_PWD).toBe(PRODUCTION_REQUIRED.POSTGRES_PASSWORD);
+  });
+});
+
+test('the webhook registration waits for the Vipps API instead of depending on the emulator', () => {
+  expect(Object.keys(services['webhook-register']?.depends_on ?? {})).not.toContain('emulator');
+  expect(([] as string[]).concat(services['webhook-register']?.command ?? []).join(' ')).toMatch(/registerWebhook\.js .*--wait \d+/);
+});
+
 const TEMPORAL_NODES = ['temporal-frontend', 'temporal-history-1', 'temporal-history-2', 'temporal-internal-worker', 'temporal-matching'];
 
 test('docker-compose config accepts the file and it holds the whole stack', () => {
