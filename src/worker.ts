@@ -56,8 +56,10 @@ export async function createWorker({ env = process.env, temporal, quiet = false,
     // With a cache: at least two task slots, never more than it holds (the SDK requires both).
     maxConcurrentWorkflowTaskExecutions: maxCachedWorkflows === 0 ? 10 : Math.max(2, Math.min(40, maxCachedWorkflows)),
     stickyQueueScheduleToStartTimeout: tuning.stickyQueueScheduleToStartTimeoutMs,
-    // The SDK's default of 0 cancels every running activity the moment SIGTERM arrives: a Vipps call
-    // in flight has its attempt failed and repeated by another worker. Let it finish instead.
+    // At SIGTERM the worker stops polling and waits for its running activities. After this grace they
+    // are sent a cancellation, which fails an attempt only if the activity confirms it; ours do not
+    // (a Vipps call in flight always finishes: the compose test's drain measured the same with 0, the
+    // SDK's default). The grace is for any activity that would honour cancellation.
     shutdownGraceTime: tuning.shutdownGraceMs,
     // A prebuilt bundle (npm run build) starts faster; otherwise the workflows are bundled at start.
     ...(workflowsPath ? { workflowsPath } : env.WORKFLOW_BUNDLE_PATH ? { workflowBundle: { codePath: env.WORKFLOW_BUNDLE_PATH } } : { workflowsPath: require.resolve('./workflows') }),

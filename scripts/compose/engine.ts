@@ -130,7 +130,10 @@ async function startEngine(log: Log): Promise<Engine> {
     stop: async () => {
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
-      const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 30_000))]);
+      // The 30 s limit must not outlive an engine that stopped sooner (it would hold jest open).
+      let limit: NodeJS.Timeout | undefined;
+      const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (limit = setTimeout(() => r(false), 30_000)))]);
+      clearTimeout(limit);
       if (!gone) child.kill('SIGKILL');
     },
   };

@@ -73,7 +73,8 @@ beforeAll(async () => {
   report.upSeconds = Number(seconds(t));
   note(`stack up and healthy in ${seconds(t)} s`);
   connection = await Connection.connect({ address: `127.0.0.1:${HOST_PORTS.temporalFrontend}` });
-  client = new Client({ connection, namespace: 'default' });
+  // Memos and payloads are encrypted with the run's key: describe() must decode the memo.
+  client = new Client({ connection, namespace: 'default', dataConverter: orderDataConverter({ PAYLOAD_ENCRYPTION_KEYS: stack.secrets.PAYLOAD_ENCRYPTION_KEYS }) });
   shop = new Shop({ serviceUrl, emulatorUrl, apiKey: stack.secrets.ORDER_API_KEY! }, 180_000);
 }, 60 * 60_000);
 
@@ -163,7 +164,7 @@ test(`${ORDERS} orders through the containerized service match the emulator's le
   const histories = await Promise.all(records.map(async (r) => ({ workflowId: r.workflowId, history: await client.workflow.getHandle(r.workflowId).fetchHistory() })));
   const replayOptions = {
     workflowsPath: require.resolve('../../src/workflows'),
-    dataConverter: orderDataConverter({ PAYLOAD_ENCRYPTION_KEYS: stack!.secrets.PAYLOAD_ENCRYPTION_KEYS }),
+    dataConverter: client.options.dataConverter,
     plugins: [currentTracing().temporalPlugin],
   };
   const replayErrors: string[] = [];
@@ -194,11 +195,19 @@ test('docker stop (SIGTERM) of a worker lets its in-flight activities finish bef
     // SIGTERM only once every creation is shown running (a started attempt, not yet completed):
     // otherwise a stop after they finished would pass without draining anything.
     const handles = ids.map((id) => client.workflow.getHandle(orderWorkflowId({ named: false }, id)));
+    let seen: string[] = [];
     const inFlight = await waitUntil(VIPPS_LATENCY_MS - 500, async () => {
-      const running = await Promise.all(handles.map((h) => h.describe().then((d) => (d.raw.pendingActivities ?? []).some((a) => a.state === STARTED), () => false)));
-      return running.filter(Boolean).length === DRAIN_ORDERS;
+      seen = await Promise.all(
+        handles.map((h) =>
+          h.describe().then(
+            (d) => (d.raw.pendingActivities ?? []).map((a) => `${a.activityType?.name}:${a.state}`).join(',') || 'none',
+            (err: Error) => err.name,
+          ),
+        ),
+      );
+      return seen.every((s) => s.includes(`:${STARTED}`));
     });
-    expect({ allCreationsRunningBeforeSigterm: inFlight }).toEqual({ allCreationsRunningBeforeSigterm: true });
+    expect({ allCreationsRunningBeforeSigterm: inFlight, seen }).toEqual({ allCreationsRunningBeforeSigterm: true, seen });
     const sigterm = Date.now();
     const stopping = stack!.stop('worker');
     // The other worker takes the orders' next workflow tasks while this one drains.
