@@ -97,11 +97,27 @@ export async function chooseStorageDriver(log: Log): Promise<'overlay2' | 'vfs'>
   return 'vfs';
 }
 
+/**
+ * Unmounts what an engine of ours left mounted under .data/docker/ (dockerd keeps its network
+ * namespace bind-mounted at exec/netns/default after it exits): otherwise `rm -rf` of the checkout
+ * fails with "Device or resource busy". Deepest first; an error is logged, not thrown.
+ */
+export async function unmountLeftovers(log: Log): Promise<void> {
+  const mounts = await fs.readFile('/proc/self/mounts', 'utf8').catch(() => '');
+  const ours = mounts
+    .split('\n')
+    .map((line) => line.split(' ')[1]?.replace(/\\040/g, ' '))
+    .filter((point): point is string => !!point && point.startsWith(`${DOCKER_DATA_DIR}/`))
+    .sort((a, b) => b.length - a.length);
+  for (const point of ours) await run('umount', [point], { timeoutMs: 10_000 }).catch((err: Error) => log(`could not unmount ${point}: ${err.message.split('\n')[0]}`));
+}
+
 async function startEngine(log: Log): Promise<Engine> {
   const host = `unix://${OUR_SOCKET}`;
   const pidFile = path.join(DOCKER_DATA_DIR, 'dockerd.pid');
   await fs.mkdir(DOCKER_DATA_DIR, { recursive: true });
   // A dockerd killed before it could clean up leaves its pid file and socket; it refuses to start over them.
+  await unmountLeftovers(log);
   await fs.rm(pidFile, { force: true });
   await fs.rm(OUR_SOCKET, { force: true });
   const out = openSync(path.join(DOCKER_DATA_DIR, 'dockerd.log'), 'a');
@@ -128,13 +144,18 @@ async function startEngine(log: Log): Promise<Engine> {
     host,
     started: true,
     stop: async () => {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      // The 30 s limit must not outlive an engine that stopped sooner (it would hold jest open).
-      let limit: NodeJS.Timeout | undefined;
-      const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (limit = setTimeout(() => r(false), 30_000)))]);
-      clearTimeout(limit);
-      if (!gone) child.kill('SIGKILL');
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        // The 30 s limit must not outlive an engine that stopped sooner (it would hold jest open).
+        let limit: NodeJS.Timeout | undefined;
+        const gone = await Promise.race([exited.then(() => true), new Promise<boolean>((r) => (limit = setTimeout(() => r(false), 30_000)))]);
+        clearTimeout(limit);
+        if (!gone) {
+          child.kill('SIGKILL');
+          await exited;
+        }
+      }
+      await unmountLeftovers(log);
     },
   };
 }
