@@ -2,29 +2,15 @@
  * `npm run test:production-shape`, the last test step of `npm test`: one production-shape test with
  * failover, on whichever production shape this machine can run.
  * - **compose** (`npm run compose:test`) where a Docker engine can run: as root (it installs and starts
- *   one), or when DOCKER_HOST or /var/run/docker.sock answers. It runs what operators deploy.
+ *   one), or when an engine answers (DOCKER_HOST, /var/run/docker.sock, or the compose test's own). It runs what operators deploy.
  * - **cluster** (`npm run test:cluster`) elsewhere: the same orders and ledger checks on Temporal's
  *   services started as plain processes (scripts/cluster/), which needs neither root nor Docker.
  * PRODUCTION_SHAPE_TEST=compose|cluster chooses; the choice and its reason are printed first.
  */
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { run } from './process';
+import { answeringEngine } from './compose/engine';
 
 type Shape = 'compose' | 'cluster';
-
-async function engineAnswers(): Promise<boolean> {
-  const hosts = [process.env.DOCKER_HOST, existsSync('/var/run/docker.sock') ? 'unix:///var/run/docker.sock' : undefined].filter((h): h is string => !!h);
-  for (const host of hosts) {
-    try {
-      await run('docker', ['version', '--format', '{{.Server.Version}}'], { env: { ...process.env, DOCKER_HOST: host }, timeoutMs: 10_000 });
-      return true;
-    } catch {
-      // Not this one.
-    }
-  }
-  return false;
-}
 
 async function choose(): Promise<{ shape: Shape; why: string }> {
   const forced = process.env.PRODUCTION_SHAPE_TEST;
@@ -33,7 +19,8 @@ async function choose(): Promise<{ shape: Shape; why: string }> {
     return { shape: forced, why: 'PRODUCTION_SHAPE_TEST' };
   }
   if (process.getuid?.() === 0) return { shape: 'compose', why: 'running as root: the compose test installs and starts a Docker engine itself' };
-  if (await engineAnswers()) return { shape: 'compose', why: 'a Docker engine answers' };
+  const host = await answeringEngine();
+  if (host) return { shape: 'compose', why: `the Docker engine at ${host} answers` };
   return { shape: 'cluster', why: 'no Docker engine answers and this is not root, so none can be started here' };
 }
 

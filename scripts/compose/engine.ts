@@ -55,14 +55,21 @@ async function answers(host: string): Promise<boolean> {
   }
 }
 
-/** An engine that already answers (DOCKER_HOST, the system socket, ours from an earlier run), else a new one. */
-export async function ensureEngine(log: Log): Promise<Engine> {
+/** The first engine that answers: DOCKER_HOST, the system socket, ours from an earlier run. */
+export async function answeringEngine(): Promise<string | undefined> {
   const candidates = [process.env.DOCKER_HOST, 'unix:///var/run/docker.sock', `unix://${OUR_SOCKET}`].filter((h): h is string => !!h);
   for (const host of candidates) {
-    if ((host.startsWith('unix://') ? existsSync(host.slice(7)) : true) && (await answers(host))) {
-      log(`Using the Docker engine at ${host}`);
-      return { host, started: false, stop: () => Promise.resolve() };
-    }
+    if ((host.startsWith('unix://') ? existsSync(host.slice(7)) : true) && (await answers(host))) return host;
+  }
+  return undefined;
+}
+
+/** An engine that already answers, else a new one. */
+export async function ensureEngine(log: Log): Promise<Engine> {
+  const host = await answeringEngine();
+  if (host) {
+    log(`Using the Docker engine at ${host}`);
+    return { host, started: false, stop: () => Promise.resolve() };
   }
   return startEngine(log);
 }

@@ -5,13 +5,13 @@
  * checked against the emulator's ledger and every history is replayed on the current workflow code.
  */
 import path from 'node:path';
-import { Worker } from '@temporalio/worker';
 import { currentTracing } from '../../src/observability/tracing';
 import { removeClusterData, startCluster, type Cluster } from '../../scripts/cluster/cluster';
 import { PROJECT_ROOT } from '../../scripts/temporal-cli';
 import { quietTemporalLogs } from '../support/temporalLogs';
 import { checkOrder, runScenario, SCENARIOS, settled, type LedgerEntry, type OrderRecord } from './scenarios';
 import { Shop } from './shop';
+import { replayEvery } from './replay';
 
 const ORDERS = Number(process.env.FAILOVER_ORDERS ?? 204);
 const IN_FLIGHT = Number(process.env.FAILOVER_IN_FLIGHT ?? 40);
@@ -128,16 +128,10 @@ test(`${ORDERS} orders survive kill -9 of a history node and a worker, with ever
 
   // Every history replays on the current workflow code (the bundle the workers run).
   const replayStart = Date.now();
-  const histories = await Promise.all(records.map(async (r) => ({ workflowId: r.workflowId, history: await c.client.workflow.getHandle(r.workflowId).fetchHistory() })));
-  const replayErrors: string[] = [];
-  let replayed = 0;
   // Histories hold encrypted payloads: the replay decrypts them as the workers do; the bundle has the
   // tracing interceptors, whose sink the plugin provides.
   const replayOptions = { workflowBundle: { codePath: path.join(c.dataDir, 'workflow-bundle.js') }, dataConverter: c.client.options.dataConverter, plugins: [currentTracing().temporalPlugin] };
-  for await (const result of Worker.runReplayHistories(replayOptions, histories)) {
-    replayed++;
-    if (result.error) replayErrors.push(`${result.workflowId}: ${result.error.message}`);
-  }
+  const { replayed, errors: replayErrors } = await replayEvery(c.client, records.map((r) => r.workflowId), replayOptions);
   note(`replayed ${replayed} histories in ${seconds(replayStart)} s, ${replayErrors.length} failed`);
   expect(replayed).toBe(records.length);
   expect(replayErrors).toEqual([]);

@@ -2,25 +2,13 @@
  * `npm run webhooks:register -- --wait <s>` (docker-compose's one-shot): it waits for the Vipps API
  * to accept connections before it registers, and nothing else is waited out.
  */
-import { createServer } from 'node:net';
 import { VippsApiError, VippsClient } from '@vipps-orders/vipps';
 import { loadEmulatorConfig, startEmulator, type RunningEmulator } from '@vipps-orders/vipps-emulator';
+import { freePort } from '../../scripts/ports';
 import { loadVippsConfig } from '../../src/config';
 import { waitForVipps } from '../../src/webhookAdmin/registration';
 
 jest.setTimeout(60_000);
-
-/** A port nothing listens on (taken, then given back). */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 const clientFor = (port: number, extra: Record<string, string> = {}) => new VippsClient(loadVippsConfig({ VIPPS_BASE_URL: `http://127.0.0.1:${port}`, ...extra }));
 
